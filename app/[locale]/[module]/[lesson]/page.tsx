@@ -1,0 +1,107 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getMDXComponent } from 'mdx-bundler/client';
+import { CourseNav } from '@/components/CourseNav';
+import { LessonWorkspace } from '@/components/LessonWorkspace.client';
+import { ClockIcon } from '@/components/icons';
+import { TerminalPanel } from '@/components/TerminalPanel';
+import { mdxComponents } from '@/components/mdx';
+import { getCourse, getLessonCode, lessonPath, locateLesson } from '@/lib/content';
+import { isLocale, type Locale } from '@/lib/i18n';
+import { messages } from '@/lib/messages';
+
+type Params = { locale: string; module: string; lesson: string };
+
+export const dynamicParams = false;
+
+export async function generateStaticParams({ params }: { params: { locale: Locale } }) {
+  const course = await getCourse(params.locale);
+  return course.modules.flatMap((m) => m.lessons.map((l) => ({ module: m.slug, lesson: l.slug })));
+}
+
+async function load(params: Promise<Params>) {
+  const { locale, module, lesson } = await params;
+  if (!isLocale(locale)) return null;
+  const course = await getCourse(locale);
+  const position = locateLesson(course, module, lesson);
+  const code = await getLessonCode(locale, module, lesson);
+  return position && code ? { locale, course, position, code } : null;
+}
+
+export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
+  const found = await load(params);
+  return found ? { title: found.position.lesson.title, description: found.position.lesson.summary } : {};
+}
+
+export default async function LessonPage({ params }: { params: Promise<Params> }) {
+  const found = await load(params);
+  if (!found) notFound();
+  const { locale, course, position, code } = found;
+  const { lesson, module, previous, next } = position;
+  const t = messages[locale];
+  const Body = getMDXComponent(code);
+
+  const article = (
+    <article className="mx-auto max-w-3xl px-5 py-8 sm:px-8">
+      <details className="mb-6 rounded-lg border border-slate-200 p-3 xl:hidden dark:border-slate-800">
+        <summary className="cursor-pointer text-sm font-medium">{t.courseContents}</summary>
+        <div className="mt-3">
+          <CourseNav course={course} current={lesson} />
+        </div>
+      </details>
+      <p className="text-sm font-semibold text-sky-700 dark:text-sky-400">
+        {t.module(position.moduleNumber)} · {module.title}
+      </p>
+      <h1 className="mt-1 text-3xl font-bold tracking-tight">{lesson.title}</h1>
+      <p className="mt-2 text-lg text-slate-600 dark:text-slate-300">{lesson.summary}</p>
+      <p className="mt-2 text-sm text-slate-500"><ClockIcon /> {t.minutes(lesson.duration)}</p>
+      <section className="mt-6 rounded-lg bg-slate-50 p-4 dark:bg-slate-900" aria-labelledby="objectives">
+        <h2 id="objectives" className="text-sm font-semibold">
+          {t.objectives}
+        </h2>
+        <ul className="mt-2 list-disc space-y-1 pl-5 text-sm">
+          {lesson.objectives.map((objective) => (
+            <li key={objective}>{objective}</li>
+          ))}
+        </ul>
+      </section>
+      <div className="prose prose-slate mt-8 max-w-none dark:prose-invert prose-code:before:content-none prose-code:after:content-none prose-pre:bg-transparent">
+        <Body components={mdxComponents[locale]} />
+      </div>
+      <nav className="mt-12 flex justify-between gap-4 border-t border-slate-200 pt-6 dark:border-slate-800" aria-label={`${t.previous} / ${t.next}`}>
+        {previous ? (
+          <Link href={lessonPath(locale, previous)} rel="prev" className="group max-w-[48%]">
+            <span className="block text-xs text-slate-500">← {t.previous}</span>
+            <span className="font-medium text-sky-700 group-hover:underline dark:text-sky-400">{previous.title}</span>
+          </Link>
+        ) : (
+          <span />
+        )}
+        {next && (
+          <Link href={lessonPath(locale, next)} rel="next" className="group max-w-[48%] text-right">
+            <span className="block text-xs text-slate-500">{t.next} →</span>
+            <span className="font-medium text-sky-700 group-hover:underline dark:text-sky-400">{next.title}</span>
+          </Link>
+        )}
+      </nav>
+    </article>
+  );
+
+  return (
+    <div className="flex">
+      <aside className="sticky top-14 hidden h-[calc(100dvh-3.5rem)] w-64 shrink-0 overflow-y-auto border-r border-slate-200 p-4 xl:block dark:border-slate-800">
+        <CourseNav course={course} current={lesson} />
+      </aside>
+      <main id="main" className="min-w-0 flex-1">
+        {lesson.sandbox === 'none' ? (
+          article
+        ) : (
+          <LessonWorkspace lesson={article} terminal={<TerminalPanel locale={locale} />}
+            labels={{ lessonTab: t.lessonTab, terminalTab: t.terminalTab, resizePanels: t.resizePanels }}
+          />
+        )}
+      </main>
+    </div>
+  );
+}

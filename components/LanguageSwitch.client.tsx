@@ -1,0 +1,25 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { localeCookie, type Locale } from '@/lib/i18n';
+
+/** Links to the same page in the other language and remembers the choice for the next visit to "/". */
+export function LanguageSwitch({ to, label, title }: { to: Locale; label: string; title: string }) {
+  const pathname = usePathname();
+  const href = pathname.replace(/^\/[^/]+/, `/${to}`);
+  return (
+    <Link
+      href={href}
+      hrefLang={to}
+      title={title}
+      data-testid="language-switch"
+      className="rounded-md px-2 py-1 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800"
+      onClick={() => {
+        document.cookie = `${localeCookie}=${to}; path=/; max-age=31536000; samesite=lax`;
+      }}
+    >
+      {label}
+    </Link>
+  );
+}

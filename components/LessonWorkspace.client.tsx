@@ -1,0 +1,77 @@
+'use client';
+
+import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+
+const splitKey = 'lesson-split';
+const minSplit = 30;
+const maxSplit = 75;
+const clamp = (value: number) => Math.min(maxSplit, Math.max(minSplit, value));
+
+interface Labels {
+  lessonTab: string;
+  terminalTab: string;
+  resizePanels: string;
+}
+
+/**
+ * The lesson text beside the terminal: side by side with a draggable divider on wide screens,
+ * two tabs on narrow ones. Both panes stay mounted so switching tabs never drops the terminal.
+ */
+export function LessonWorkspace({ lesson, terminal, labels }: { lesson: ReactNode; terminal: ReactNode; labels: Labels }) {
+  const [tab, setTab] = useState<'lesson' | 'terminal'>('lesson');
+  const [split, setSplit] = useState(58);
+  const container = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const saved = Number(localStorage.getItem(splitKey));
+    if (saved) setSplit(clamp(saved));
+  }, []);
+
+  const commit = (value: number) => {
+    const next = clamp(value);
+    setSplit(next);
+    localStorage.setItem(splitKey, String(next));
+  };
+
+  const tabClass = (active: boolean) =>
+    `flex-1 py-2 text-sm font-medium border-b-2 ${active ? 'border-sky-600 text-sky-700 dark:text-sky-400' : 'border-transparent text-slate-500'}`;
+
+  return (
+    <div ref={container} className="flex h-[calc(100dvh-3.5rem)] flex-col lg:flex-row" style={{ '--split': `${split}%` } as CSSProperties}>
+      <div role="tablist" className="flex border-b border-slate-200 lg:hidden dark:border-slate-800">
+        {(['lesson', 'terminal'] as const).map((name) => (
+          <button key={name} role="tab" type="button" aria-selected={tab === name} aria-controls={`pane-${name}`} className={tabClass(tab === name)} onClick={() => setTab(name)}>
+            {name === 'lesson' ? labels.lessonTab : labels.terminalTab}
+          </button>
+        ))}
+      </div>
+      <section id="pane-lesson" className={`min-h-0 min-w-0 flex-1 overflow-y-auto lg:block lg:flex-none lg:basis-[var(--split)] ${tab === 'lesson' ? '' : 'hidden'}`}>
+        {lesson}
+      </section>
+      <div
+        role="separator"
+        aria-orientation="vertical"
+        aria-label={labels.resizePanels}
+        aria-valuenow={Math.round(split)}
+        aria-valuemin={minSplit}
+        aria-valuemax={maxSplit}
+        tabIndex={0}
+        data-testid="divider"
+        className="hidden w-1.5 shrink-0 cursor-col-resize touch-none bg-slate-200 hover:bg-sky-400 focus:bg-sky-500 focus:outline-none lg:block dark:bg-slate-800"
+        onPointerDown={(event) => event.currentTarget.setPointerCapture(event.pointerId)}
+        onPointerMove={(event) => {
+          const box = container.current?.getBoundingClientRect();
+          if (!box || !event.currentTarget.hasPointerCapture(event.pointerId)) return;
+          commit(((event.clientX - box.left) / box.width) * 100);
+        }}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowLeft') commit(split - 2);
+          if (event.key === 'ArrowRight') commit(split + 2);
+        }}
+      />
+      <section id="pane-terminal" className={`min-h-0 min-w-0 flex-1 lg:block ${tab === 'terminal' ? '' : 'hidden'}`}>
+        {terminal}
+      </section>
+    </div>
+  );
+}

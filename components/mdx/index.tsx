@@ -1,0 +1,63 @@
+import Link from 'next/link';
+import type { ComponentProps, ReactNode } from 'react';
+import type { Locale } from '@/lib/i18n';
+import { messages } from '@/lib/messages';
+import { Callout } from './Callout';
+import { CopyButton } from './CopyButton.client';
+import type { MdxComponentName } from './names';
+import { StackDiagram } from './StackDiagram';
+
+const calloutLabels = {
+  en: { note: 'Note', tip: 'Tip', warning: 'Warning' },
+  ko: { note: '참고', tip: '팁', warning: '주의' },
+} as const;
+
+function Heading({ as: Tag, id, children, anchorLabel }: { as: 'h2' | 'h3'; id?: string; children?: ReactNode; anchorLabel: string }) {
+  return (
+    <Tag id={id} className="group scroll-mt-20">
+      {children}
+      {id && (
+        <a href={`#${id}`} aria-label={anchorLabel} className="ml-2 font-normal text-slate-400 no-underline opacity-0 group-hover:opacity-100 focus:opacity-100">
+          #
+        </a>
+      )}
+    </Tag>
+  );
+}
+
+function Anchor({ href = '', ...props }: ComponentProps<'a'>) {
+  if (href.startsWith('/')) return <Link href={href} {...props} />;
+  if (href.startsWith('#')) return <a href={href} {...props} />;
+  return <a href={href} target="_blank" rel="noopener noreferrer" {...props} />;
+}
+
+/** The one components map for lessons, per locale (callout titles and button labels are interface text). */
+function createComponents(locale: Locale) {
+  const t = messages[locale];
+  const label = calloutLabels[locale];
+  const named = {
+    Note: (props: { children: ReactNode }) => <Callout variant="note" label={label.note} {...props} />,
+    Tip: (props: { children: ReactNode }) => <Callout variant="tip" label={label.tip} {...props} />,
+    Warning: (props: { children: ReactNode }) => <Callout variant="warning" label={label.warning} {...props} />,
+    StackDiagram,
+  } satisfies Record<MdxComponentName, unknown>;
+  return {
+    ...named,
+    h2: (props: ComponentProps<'h2'>) => <Heading as="h2" anchorLabel={t.anchorLabel} {...props} />,
+    h3: (props: ComponentProps<'h3'>) => <Heading as="h3" anchorLabel={t.anchorLabel} {...props} />,
+    a: Anchor,
+    pre: (props: ComponentProps<'pre'> & { 'data-language'?: string }) => (
+      <div data-code-block className="not-prose group relative my-5">
+        <pre {...props} className={`${props.className ?? ''} overflow-x-auto rounded-lg border border-slate-200 p-4 text-sm leading-relaxed dark:border-slate-700`} />
+        <div className="absolute top-2 right-2 opacity-0 transition group-focus-within:opacity-100 group-hover:opacity-100">
+          <CopyButton label={t.copy} doneLabel={t.copied} />
+        </div>
+      </div>
+    ),
+  };
+}
+
+export const mdxComponents: Record<Locale, ReturnType<typeof createComponents>> = {
+  en: createComponents('en'),
+  ko: createComponents('ko'),
+};

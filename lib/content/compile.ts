@@ -1,0 +1,256 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleMDX } from 'mdx-bundler';
+import remarkGfm from 'remark-gfm';
+import rehypeSlug from 'rehype-slug';
+import rehypeShiki from '@shikijs/rehype';
+import { mdxComponentNames } from '../../components/mdx/names';
+import { locales, type Locale } from '../i18n';
+import { courseMetaSchema, describeIssues, frontmatterSchema, type CourseMeta } from './schema';
+import type { Course, Heading, LessonEntry } from './types';
+
+export interface ContentProblem {
+  file: string;
+  message: string;
+}
+
+/** Every author mistake found in one pass, so a broken build lists them all with their files. */
+export class ContentError extends Error {
+  constructor(readonly problems: ContentProblem[]) {
+    super(
+      `Content has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  ${p.file}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ContentError';
+  }
+}
+
+export interface CompiledCourse {
+  course: Course;
+  /** mdx-bundler output per lesson, keyed "module/lesson". */
+  code: Map<string, string>;
+}
+
+/** Languages the code highlighter knows; a fence in any other language is an author mistake. */
+const codeLanguages = ['sh', 'bash', 'text', 'dockerfile', 'yaml', 'json', 'python', 'javascript', 'ini', 'c', 'html'];
+
+export async function compileContent(contentDir: string): Promise<Record<Locale, CompiledCourse>> {
+  const problems: ContentProblem[] = [];
+  const report = (file: string, message: string) => problems.push({ file: path.relative(process.cwd(), file), message });
+
+  const metas = new Map<Locale, CourseMeta>();
+  for (const locale of locales) {
+    const file = path.join(contentDir, locale, 'meta.json');
+    const meta = await readMeta(file, (m) => report(file, m));
+    if (meta) metas.set(locale, meta);
+  }
+  checkParity(contentDir, metas, report);
+  for (const [locale, meta] of metas) await checkFilesListed(contentDir, locale, meta, report);
+
+  const result = {} as Record<Locale, CompiledCourse>;
+  for (const [locale, meta] of metas) {
+    const known = new Set(meta.modules.flatMap((m) => m.lessons.map((l) => `${m.slug}/${l}`)));
+    const code = new Map<string, string>();
+    const modules = [];
+    for (const module of meta.modules) {
+      const lessons: LessonEntry[] = [];
+      for (const slug of module.lessons) {
+        const file = path.join(contentDir, locale, module.slug, `${slug}.mdx`);
+        const compiled = await compileLesson(file, locale, known, (m) => report(file, m));
+        if (!compiled) continue;
+        code.set(`${module.slug}/${slug}`, compiled.code);
+        lessons.push({ ...compiled.frontmatter, slug, module: module.slug, headings: compiled.headings });
+      }
+      modules.push({ slug: module.slug, title: module.title, summary: module.summary, lessons });
+    }
+    result[locale] = { course: { locale, title: meta.title, description: meta.description, modules }, code };
+  }
+
+  if (problems.length) throw new ContentError(problems);
+  return result;
+}
+
+async function readMeta(file: string, report: (message: string) => void): Promise<CourseMeta | null> {
+  let raw: string;
+  try {
+    raw = await readFile(file, 'utf8');
+  } catch {
+    report('missing (every locale needs a meta.json with the module order and titles)');
+    return null;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    report(`not valid JSON: ${(error as Error).message}`);
+    return null;
+  }
+  const parsed = courseMetaSchema.safeParse(json);
+  if (!parsed.success) {
+    describeIssues(parsed.error).forEach(report);
+    return null;
+  }
+  const seen = new Set<string>();
+  for (const m of parsed.data.modules) {
+    if (seen.has(m.slug)) report(`module "${m.slug}" is listed twice`);
+    seen.add(m.slug);
+    if (new Set(m.lessons).size !== m.lessons.length) report(`module "${m.slug}" lists a lesson twice`);
+  }
+  return parsed.data;
+}
+
+/** Both languages must offer the same modules and lessons in the same order. */
+function checkParity(contentDir: string, metas: Map<Locale, CourseMeta>, report: (file: string, message: string) => void) {
+  const outline = (meta: CourseMeta) => meta.modules.flatMap((m) => [m.slug + '/', ...m.lessons.map((l) => `${m.slug}/${l}`)]);
+  const [first, ...rest] = [...metas.entries()];
+  if (!first) return;
+  for (const [locale, meta] of rest) {
+    const a = outline(first[1]);
+    const b = outline(meta);
+    for (const item of a.filter((x) => !b.includes(x)))
+      report(path.join(contentDir, locale, 'meta.json'), `lacks ${describe(item)} that ${first[0]} has`);
+    for (const item of b.filter((x) => !a.includes(x)))
+      report(path.join(contentDir, first[0], 'meta.json'), `lacks ${describe(item)} that ${locale} has`);
+    if (a.length === b.length && a.some((x, i) => x !== b[i]))
+      report(path.join(contentDir, locale, 'meta.json'), `orders modules or lessons differently from ${first[0]}`);
+  }
+}
+
+const describe = (item: string) => (item.endsWith('/') ? `module "${item.slice(0, -1)}"` : `lesson "${item}"`);
+
+/** An .mdx file that meta.json does not list would silently never be shown. */
+async function checkFilesListed(contentDir: string, locale: Locale, meta: CourseMeta, report: (file: string, message: string) => void) {
+  const listed = new Set(meta.modules.flatMap((m) => m.lessons.map((l) => path.join(m.slug, `${l}.mdx`))));
+  const entries = await readdir(path.join(contentDir, locale), { recursive: true });
+  for (const entry of entries) {
+    if (entry.endsWith('.mdx') && !listed.has(entry))
+      report(path.join(contentDir, locale, entry), `is not listed in ${locale}/meta.json`);
+  }
+}
+
+interface CompiledLesson {
+  code: string;
+  frontmatter: LessonEntry extends infer T ? Omit<T, 'slug' | 'module' | 'headings'> : never;
+  headings: Heading[];
+}
+
+async function compileLesson(
+  file: string,
+  locale: Locale,
+  knownLessons: Set<string>,
+  report: (message: string) => void,
+): Promise<CompiledLesson | null> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch {
+    report('missing (listed in meta.json)');
+    return null;
+  }
+  let complaints = 0;
+  const complain = (message: string) => {
+    complaints++;
+    report(message);
+  };
+  const headings: Heading[] = [];
+  let result;
+  try {
+    result = await bundleMDX({
+      source,
+      mdxOptions(options) {
+        options.remarkPlugins = [
+          ...(options.remarkPlugins ?? []),
+          remarkGfm,
+          [remarkCheckComponents, complain],
+          [remarkLessonLinks, { locale, knownLessons, report: complain }],
+        ];
+        options.rehypePlugins = [
+          ...(options.rehypePlugins ?? []),
+          rehypeSlug,
+          [rehypeCollectHeadings, headings],
+          [rehypeShiki, { themes: { light: 'github-light', dark: 'github-dark' }, langs: codeLanguages, transformers: [tagLanguage] }],
+        ];
+        return options;
+      },
+    });
+  } catch (error) {
+    report(`does not compile: ${firstLine(error)}`);
+    return null;
+  }
+  const frontmatter = frontmatterSchema.safeParse(result.frontmatter);
+  if (!frontmatter.success) {
+    describeIssues(frontmatter.error).forEach((m) => report(`frontmatter ${m}`));
+    return null;
+  }
+  if (complaints) return null;
+  return { code: result.code, frontmatter: frontmatter.data, headings };
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').find((line) => line.trim()) ?? message;
+}
+
+/* ---- unified plugins: tiny tree walks, so no extra visitor dependency ---- */
+
+interface Node {
+  type: string;
+  name?: string | null;
+  url?: string;
+  tagName?: string;
+  value?: string;
+  properties?: Record<string, unknown>;
+  children?: Node[];
+  position?: { start: { line: number } };
+}
+
+function walk(node: Node, visit: (node: Node) => void) {
+  visit(node);
+  node.children?.forEach((child) => walk(child, visit));
+}
+
+const at = (node: Node) => (node.position ? `line ${node.position.start.line}: ` : '');
+
+function remarkCheckComponents(report: (message: string) => void) {
+  const known = new Set<string>(mdxComponentNames);
+  return (tree: Node) =>
+    walk(tree, (node) => {
+      if (node.type === 'mdxjsEsm' && node.position) report(`${at(node)}import/export is not allowed in lessons; use the provided components`);
+      if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name && /^[A-Z]/.test(node.name) && !known.has(node.name))
+        report(`${at(node)}unknown component <${node.name}>; known components: ${mdxComponentNames.join(', ')}`);
+    });
+}
+
+/** Lesson links are written locale-free as /module/lesson and must point at a real lesson. */
+function remarkLessonLinks(options: { locale: Locale; knownLessons: Set<string>; report: (message: string) => void }) {
+  return (tree: Node) =>
+    walk(tree, (node) => {
+      if (node.type !== 'link' || !node.url) return;
+      const url = node.url;
+      if (/^(https?:|mailto:|#)/.test(url)) return;
+      const match = /^\/([a-z0-9-]+\/[a-z0-9-]+)(#.*)?$/.exec(url);
+      if (!match) {
+        options.report(`${at(node)}link "${url}" is neither an http(s) link nor a lesson link like /module/lesson`);
+      } else if (!options.knownLessons.has(match[1]!)) {
+        options.report(`${at(node)}link "${url}" points to a lesson that does not exist`);
+      } else {
+        node.url = `/${options.locale}${url}`;
+      }
+    });
+}
+
+function rehypeCollectHeadings(headings: Heading[]) {
+  const text = (node: Node): string => node.value ?? (node.children ?? []).map(text).join('');
+  return (tree: Node) =>
+    walk(tree, (node) => {
+      if (node.type === 'element' && node.tagName === 'h2' && typeof node.properties?.id === 'string')
+        headings.push({ id: node.properties.id, text: text(node) });
+    });
+}
+
+/** Lets the code block component know the language (e.g. to offer "run" on sh blocks). */
+const tagLanguage = {
+  pre(this: { options: { lang: string } }, node: Node) {
+    node.properties = { ...node.properties, 'data-language': this.options.lang };
+  },
+};

@@ -1,0 +1,26 @@
+import 'server-only';
+import { readFile } from 'node:fs/promises';
+import { cache } from 'react';
+import type { Locale } from '../i18n';
+import { compiledDir, coursePath, lessonCodePath } from './output';
+import type { Course } from './types';
+
+const dir = compiledDir(process.cwd());
+
+export const getCourse = cache(async (locale: Locale): Promise<Course> => {
+  try {
+    return JSON.parse(await readFile(coursePath(dir, locale), 'utf8')) as Course;
+  } catch (error) {
+    throw new Error(`Compiled content is missing; run "npm run content" first (${(error as Error).message})`);
+  }
+});
+
+/** The compiled MDX of one lesson, or null when no such lesson exists. */
+export const getLessonCode = cache(async (locale: Locale, module: string, lesson: string): Promise<string | null> => {
+  const course = await getCourse(locale);
+  const exists = course.modules.some((m) => m.slug === module && m.lessons.some((l) => l.slug === lesson));
+  return exists ? readFile(lessonCodePath(dir, locale, module, lesson), 'utf8') : null;
+});
+
+export * from './navigation';
+export type * from './types';

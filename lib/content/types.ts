@@ -1,0 +1,32 @@
+import type { Locale } from '../i18n';
+import type { Frontmatter } from './schema';
+
+export interface Heading {
+  id: string;
+  text: string;
+}
+
+export interface LessonEntry extends Frontmatter {
+  slug: string;
+  module: string;
+  headings: Heading[];
+}
+
+export interface ModuleEntry {
+  slug: string;
+  title: string;
+  summary: string;
+  lessons: LessonEntry[];
+}
+
+export interface Course {
+  locale: Locale;
+  title: string;
+  description: string;
+  modules: ModuleEntry[];
+}
+
+export interface LessonRef {
+  module: string;
+  lesson: string;
+}
