@@ -36,7 +36,7 @@ const codeLanguages = ['sh', 'bash', 'text', 'dockerfile', 'yaml', 'json', 'pyth
 
 export async function compileContent(contentDir: string): Promise<Record<Locale, CompiledCourse>> {
   const problems: ContentProblem[] = [];
-  const report = (file: string, message: string) => problems.push({ file: path.relative(process.cwd(), file), message });
+  const report = (file: string, message: string) => problems.push({ file: displayPath(file), message });
 
   const metas = new Map<Locale, CourseMeta>();
   for (const locale of locales) {
@@ -69,6 +69,11 @@ export async function compileContent(contentDir: string): Promise<Record<Locale,
   if (problems.length) throw new ContentError(problems);
   return result;
 }
+
+const displayPath = (file: string) => {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative;
+};
 
 async function readMeta(file: string, report: (message: string) => void): Promise<CourseMeta | null> {
   let raw: string;
@@ -172,9 +177,10 @@ async function compileLesson(
         ];
         return options;
       },
+      esbuildOptions: (options) => ({ ...options, logLevel: 'silent' }),
     });
   } catch (error) {
-    report(`does not compile: ${firstLine(error)}`);
+    report(`does not compile: ${compileMessage(error)}`);
     return null;
   }
   const frontmatter = frontmatterSchema.safeParse(result.frontmatter);
@@ -186,9 +192,11 @@ async function compileLesson(
   return { code: result.code, frontmatter: frontmatter.data, headings };
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n').find((line) => line.trim()) ?? message;
+/** esbuild wraps MDX errors as "Build failed with 1 error"; the useful words are in its errors list. */
+function compileMessage(error: unknown): string {
+  const detail = (error as { errors?: { text?: string }[] }).errors?.[0]?.text;
+  const message = detail ?? (error instanceof Error ? error.message : String(error));
+  return message.replace(/^Cannot process MDX file with esbuild:\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
 }
 
 /* ---- unified plugins: tiny tree walks, so no extra visitor dependency ---- */

@@ -1,0 +1,33 @@
+# Shared helpers for the setup scripts: each step is idempotent and quick when already done.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# Debian packages, installed only when a command is missing.
+need_package() { # need_package COMMAND PACKAGE...
+  command -v "$1" >/dev/null 2>&1 && return
+  step "installing $*"
+  if [ "$(id -u)" -ne 0 ]; then echo "Installing $2 needs root (apt-get)." >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${@:2}" >/dev/null
+}
+
+ensure_node_modules() {
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    step "installing npm packages"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+}
+
+# Rebuilds the site only when its sources changed since the last build.
+ensure_build() {
+  local hash
+  hash=$(find app components lib content public scripts/build-content.ts next.config.mjs postcss.config.mjs tsconfig.json package-lock.json \
+    -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+  if [ "$(cat .next/source-hash 2>/dev/null)" != "$hash" ]; then
+    step "building the course"
+    npm run --silent build
+    echo "$hash" > .next/source-hash
+  fi
+}

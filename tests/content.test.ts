@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { compileContent, ContentError } from '@/lib/content/compile';
+import { lesson, makeContent } from './content-fixture';
+
+let cleanup: (() => Promise<void>) | undefined;
+afterEach(async () => cleanup?.());
+
+async function problemsOf(files: Record<string, string | null>) {
+  const content = await makeContent(files);
+  cleanup = content.cleanup;
+  const error = await compileContent(content.dir).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ContentError);
+  return (error as ContentError).problems.map((p) => `${p.file.replace(/^.*course-content-[^/]+\//, '')}: ${p.message}`);
+}
+
+describe('compileContent', () => {
+  it('compiles a valid course in both languages, with frontmatter, headings and locale-bound links', async () => {
+    const content = await makeContent();
+    cleanup = content.cleanup;
+    const result = await compileContent(content.dir);
+    const en = result.en.course;
+    expect(en.modules.map((m) => m.slug)).toEqual(['basics', 'more']);
+    expect(en.modules[0]!.lessons.map((l) => [l.slug, l.title, l.duration])).toEqual([
+      ['one', 'One en', 10],
+      ['two', 'Two en', 10],
+    ]);
+    expect(en.modules[0]!.lessons[0]!.headings).toEqual([{ id: 'first-steps', text: 'First steps' }]);
+    expect(result.ko.code.get('basics/one')).toContain('/ko/basics/two');
+    expect(result.en.code.get('basics/two')).toContain('data-language');
+  });
+
+  it('compiles the real course', async () => {
+    const result = await compileContent('content');
+    expect(result.en.course.modules).toHaveLength(9);
+    expect(result.ko.course.modules.map((m) => m.slug)).toEqual(result.en.course.modules.map((m) => m.slug));
+  });
+
+  it('names the file and field of a missing or mistyped frontmatter field', async () => {
+    const broken = lesson('Two').replace('duration: 10\n', '').replace('sandbox: docker', 'sandbox: kubernetes');
+    const problems = await problemsOf({ 'en/basics/two.mdx': broken });
+    expect(problems).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: frontmatter duration: /));
+    expect(problems).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: frontmatter sandbox: /));
+  });
+
+  it('rejects unknown frontmatter fields, so typos do not pass silently', async () => {
+    const problems = await problemsOf({ 'ko/more/three.mdx': lesson('Three').replace('duration:', 'durration: 3\nduration:') });
+    expect(problems).toContainEqual(expect.stringMatching(/^ko\/more\/three\.mdx: frontmatter .*durration/));
+  });
+
+  it('reports an unknown component with its line', async () => {
+    const problems = await problemsOf({ 'en/basics/one.mdx': lesson('One', '<Callout>hi</Callout>') });
+    expect(problems).toEqual([expect.stringMatching(/^en\/basics\/one\.mdx: line \d+: unknown component <Callout>/)]);
+  });
+
+  it('reports a link to a lesson that does not exist', async () => {
+    const problems = await problemsOf({ 'ko/basics/two.mdx': lesson('Two', 'See [this](/basics/four).') });
+    expect(problems).toEqual([expect.stringMatching(/^ko\/basics\/two\.mdx: line \d+: link "\/basics\/four" points to a lesson that does not exist/)]);
+  });
+
+  it('reports a lesson present in one language and missing in the other', async () => {
+    const enMeta = JSON.parse(JSON.stringify({
+      title: 'C', description: 'D',
+      modules: [
+        { slug: 'basics', title: 'Basics', summary: 'S', lessons: ['one', 'two', 'extra'] },
+        { slug: 'more', title: 'More', summary: 'S', lessons: ['three'] },
+      ],
+    }));
+    const problems = await problemsOf({ 'en/meta.json': JSON.stringify(enMeta), 'en/basics/extra.mdx': lesson('Extra') });
+    expect(problems).toContainEqual(expect.stringMatching(/^ko\/meta\.json: lacks lesson "basics\/extra" that en has/));
+  });
+
+  it('reports a lesson file that meta.json does not list, and a listed lesson with no file', async () => {
+    const problems = await problemsOf({ 'en/basics/stray.mdx': lesson('Stray'), 'ko/more/three.mdx': null });
+    expect(problems).toContain('en/basics/stray.mdx: is not listed in en/meta.json');
+    expect(problems).toContain('ko/more/three.mdx: missing (listed in meta.json)');
+  });
+
+  it('reports invalid meta.json and MDX syntax errors', async () => {
+    const problems = await problemsOf({ 'ko/meta.json': '{ "title": ', 'en/more/three.mdx': lesson('Three', '<Note>unclosed') });
+    expect(problems).toContainEqual(expect.stringMatching(/^ko\/meta\.json: not valid JSON/));
+    expect(problems).toContainEqual(expect.stringMatching(/^en\/more\/three\.mdx: does not compile: /));
+  });
+});
