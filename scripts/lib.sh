@@ -16,7 +16,8 @@ need_package() { # need_package COMMAND PACKAGE...
 ensure_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     step "installing npm packages"
-    npm ci --no-audit --no-fund --loglevel=error
+    # npm ci rejects this lockfile for its missing foreign-platform optional packages; install is equivalent here.
+    npm install --no-audit --no-fund --loglevel=error
   fi
 }
 
