@@ -15,7 +15,7 @@ export async function generateMetadata({ params }: { params: Promise<{ locale: s
   const { locale } = await params;
   if (!isLocale(locale)) return {};
   const course = await getCourse(locale);
-  return { title: { default: course.title, template: `%s · ${course.title}` }, description: course.description };
+  return { title: { default: course.title, template: `%s · ${course.title}` }, description: course.description, icons: '/favicon.svg' };
 }
 
 export default async function LocaleLayout({ children, params }: { children: ReactNode; params: Promise<{ locale: string }> }) {
