@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** The only reader of process.env: everything else gets its settings from here. */
+export interface Config {
+  port: number;
+  host: string;
+  dev: boolean;
+  /** Origins allowed to open terminal sockets and call the API, compared exactly. */
+  allowedOrigins: string[];
+  /** Secret that signs session tokens; kept in the state directory so sessions survive restarts. */
+  secret: Buffer;
+  stateDir: string;
+  engine: EngineConfig;
+  sandbox: SandboxConfig;
+}
+
+export interface EngineConfig {
+  /** unix:///path/to.sock, or tcp://host:port (with tlsDir for a remote engine over TLS). */
+  address: string;
+  tlsDir: string | null;
+}
+
+export interface SandboxConfig {
+  image: string;
+  network: string;
+  ttlMs: number;
+  idleMs: number;
+  /** How long before the end of the TTL or the idle timeout the learner is warned. */
+  warnMs: number;
+  poolSize: number;
+  capacity: number;
+  memoryBytes: number;
+  cpus: number;
+  pids: number;
+  diskBytes: number;
+  /** How often expiry is checked. */
+  reapIntervalMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const minutes = (n: number) => n * 60_000;
+
+function number(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return value;
+}
+
+function bytes(env: Env, name: string, fallback: string): number {
+  const raw = env[name] || fallback;
+  const match = /^(\d+)([kmg]?)$/i.exec(raw);
+  if (!match) throw new Error(`${name} must be a size like 512m or 2g, got "${raw}"`);
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2]!.toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(match[1]) * unit;
+}
+
+function loadSecret(stateDir: string, env: Env): Buffer {
+  if (env.COURSE_SECRET) return Buffer.from(env.COURSE_SECRET);
+  const file = path.join(stateDir, 'secret');
+  try {
+    return readFileSync(file);
+  } catch {
+    const secret = randomBytes(32);
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const port = number(env, 'PORT', 3000);
+  const stateDir = path.resolve(env.COURSE_STATE_DIR || '.state');
+  const origins = env.COURSE_ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dev: env.NODE_ENV === 'development',
+    allowedOrigins: origins?.length ? origins : [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+    secret: loadSecret(stateDir, env),
+    stateDir,
+    engine: {
+      address: env.COURSE_ENGINE || 'unix:///run/docker-course/engine.sock',
+      tlsDir: env.COURSE_ENGINE_TLS_DIR || null,
+    },
+    sandbox: {
+      image: env.COURSE_SANDBOX_IMAGE || 'course/sandbox',
+      network: env.COURSE_SANDBOX_NETWORK || 'course-sandboxes',
+      ttlMs: minutes(number(env, 'COURSE_SANDBOX_TTL_MINUTES', 120)),
+      idleMs: minutes(number(env, 'COURSE_SANDBOX_IDLE_MINUTES', 20)),
+      warnMs: minutes(number(env, 'COURSE_SANDBOX_WARN_MINUTES', 5)),
+      poolSize: number(env, 'COURSE_SANDBOX_POOL', 2),
+      capacity: number(env, 'COURSE_SANDBOX_CAPACITY', 40),
+      memoryBytes: bytes(env, 'COURSE_SANDBOX_MEMORY', '512m'),
+      cpus: number(env, 'COURSE_SANDBOX_CPUS', 1),
+      pids: number(env, 'COURSE_SANDBOX_PIDS', 512),
+      diskBytes: bytes(env, 'COURSE_SANDBOX_DISK', '2g'),
+      reapIntervalMs: number(env, 'COURSE_SANDBOX_REAP_MS', 5000),
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import type { EngineConfig, SandboxConfig } from '../config';
+import type { Size } from '../terminal-protocol';
+import { sandboxCreateOptions, sandboxLabel } from './profile';
+
+/** The sandbox engine as the course uses it: the one module that talks to dockerode. */
+export class Engine {
+  constructor(readonly docker: Docker) {}
+
+  static connect(config: EngineConfig): Engine {
+    const url = new URL(config.address);
+    if (url.protocol === 'unix:') return new Engine(new Docker({ socketPath: url.pathname }));
+    const tls = config.tlsDir
+      ? {
+          protocol: 'https' as const,
+          ca: readFileSync(path.join(config.tlsDir, 'ca.pem')),
+          cert: readFileSync(path.join(config.tlsDir, 'cert.pem')),
+          key: readFileSync(path.join(config.tlsDir, 'key.pem')),
+        }
+      : { protocol: 'http' as const };
+    return new Engine(new Docker({ host: url.hostname, port: Number(url.port || 2376), ...tls }));
+  }
+
+  async ping(): Promise<void> {
+    await this.docker.ping();
+  }
+
+  /** Every course sandbox on the engine, running or not. */
+  async list(): Promise<{ id: string; name: string; running: boolean }[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${sandboxLabel}=1`] } });
+    return containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), running: c.State === 'running' }));
+  }
+
+  async create(name: string, config: SandboxConfig): Promise<string> {
+    const container = await this.docker.createContainer(sandboxCreateOptions(name, config));
+    try {
+      await container.start();
+    } catch (error) {
+      await container.remove({ force: true }).catch(() => {});
+      throw error;
+    }
+    return container.id;
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.docker
+      .getContainer(id)
+      .remove({ force: true, v: true })
+      .catch((error: { statusCode?: number }) => {
+        // 404: already gone; 409: another removal of it is under way.
+        if (error.statusCode !== 404 && error.statusCode !== 409) throw error;
+      });
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    await this.docker.getContainer(id).rename({ name });
+  }
+
+  /** Runs a command to completion and returns its exit code and output (stdout and stderr apart). */
+  async run(id: string, cmd: string[], options: { user?: string; timeoutMs?: number } = {}) {
+    const exec = await this.docker.getContainer(id).exec({
+      Cmd: cmd,
+      User: options.user ?? 'learner',
+      Env: shellEnv,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const stdout = collect();
+    const stderr = collect();
+    this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
+    const ended = new Promise<void>((resolve) => stream.on('end', resolve).on('close', resolve).on('error', () => resolve()));
+    const timeout = options.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeout)));
+    const result = await Promise.race([ended, timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      stream.destroy();
+      throw new Error(`${cmd.join(' ')} took longer than ${timeout} ms`);
+    }
+    const { ExitCode } = await exec.inspect();
+    return { exitCode: ExitCode ?? -1, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  /** Waits until the learner's inner Docker daemon answers, polling inside one exec to keep it fast. */
+  async waitReady(id: string, timeoutMs = 20_000): Promise<void> {
+    const tries = Math.ceil(timeoutMs / 50);
+    const { exitCode } = await this.run(id, ['sh', '-c', `for i in $(seq ${tries}); do sandbox-ready && exit 0; sleep 0.05; done; exit 1`], {
+      timeoutMs: timeoutMs + 5_000,
+    });
+    if (exitCode !== 0) throw new Error('the sandbox did not become ready');
+  }
+
+  /**
+   * Attaches to the learner's persistent shell for one terminal tab: a tmux session that outlives the
+   * connection, so a reconnect finds the same screen and processes. -D detaches any earlier client of
+   * the same tab, so attaches never pile up.
+   */
+  async openShell(id: string, tab: string, size: Size): Promise<{ stream: Duplex; resize(size: Size): Promise<void> }> {
+    const exec = await this.docker.getContainer(id).exec({
+      Cmd: ['tmux', 'new-session', '-A', '-D', '-s', tab, '-x', String(size.cols), '-y', String(size.rows)],
+      User: 'learner',
+      Env: shellEnv,
+      WorkingDir: '/home/learner',
+      Tty: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    return { stream, resize: async ({ cols, rows }) => void (await exec.resize({ w: cols, h: rows })) };
+  }
+}
+
+const shellEnv = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/learner', 'USER=learner', 'DOCKER_HOST=unix:///run/user/1000/docker.sock'];
+
+function collect() {
+  const chunks: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { sink, text: () => Buffer.concat(chunks).toString('utf8') };
+}

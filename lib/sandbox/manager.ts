@@ -1,0 +1,270 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import type { SandboxConfig } from '../config';
+import type { Engine } from './engine';
+
+/** A sandbox given to one learner session. */
+export interface Lease {
+  session: string;
+  containerId: string;
+  assignedAt: number;
+  lastActive: number;
+  warned: Set<WarningReason>;
+}
+
+export type WarningReason = 'ttl' | 'idle';
+export type EndReason = 'expired' | 'idle' | 'reset' | 'gone';
+
+interface Events {
+  warning: [session: string, warning: { reason: WarningReason; endsAt: number }];
+  ended: [session: string, reason: EndReason];
+}
+
+// Names carry the state that must survive a server restart: pool members, and leases with their
+// session and start time. Docker lets us rename a container but not relabel it.
+const poolName = () => `course-pool-${randomBytes(6).toString('hex')}`;
+const leaseName = (session: string, assignedAt: number) => `course-s-${session}-${assignedAt.toString(36)}`;
+const leasePattern = /^course-s-([0-9a-f]{32})-([0-9a-z]+)$/;
+const poolPattern = /^course-pool-[0-9a-f]{12}$/;
+
+interface Waiter {
+  wake: () => void;
+  onPosition: (position: number) => void;
+}
+
+/**
+ * Owns every sandbox: a warm pool of ready ones, one lease per learner session, a queue when the
+ * capacity is reached, and expiry by time-to-live and idleness with a warning first.
+ */
+export class SandboxManager extends EventEmitter<Events> {
+  private readonly leases = new Map<string, Lease>();
+  private readonly acquiring = new Map<string, Promise<Lease>>();
+  private pool: string[] = [];
+  private creating = 0;
+  private poolCreating = 0;
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private reaping = false;
+  private adopted = false;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly config: SandboxConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    super();
+  }
+
+  /** Starts the reaper; adoption and the pool follow as soon as the engine answers. */
+  async start(): Promise<void> {
+    this.timer = setInterval(() => void this.reap(), this.config.reapIntervalMs);
+    this.timer.unref();
+    await this.reap();
+  }
+
+  /** Takes back the sandboxes a previous run left, and removes expired and stray ones. */
+  private async adopt(): Promise<void> {
+    const now = this.now();
+    for (const sandbox of await this.engine.list()) {
+      const lease = leasePattern.exec(sandbox.name);
+      const assignedAt = lease ? parseInt(lease[2]!, 36) : 0;
+      if (sandbox.running && lease && now - assignedAt < this.config.ttlMs) {
+        this.leases.set(lease[1]!, { session: lease[1]!, containerId: sandbox.id, assignedAt, lastActive: now, warned: new Set() });
+      } else if (sandbox.running && poolPattern.test(sandbox.name) && this.pool.length < this.config.poolSize) {
+        this.pool.push(sandbox.id);
+      } else {
+        await this.engine.remove(sandbox.id);
+      }
+    }
+    this.adopted = true;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  get counts() {
+    return { leased: this.leases.size, pooled: this.pool.length, creating: this.creating, queued: this.waiters.length };
+  }
+
+  lease(session: string): Lease | undefined {
+    return this.leases.get(session);
+  }
+
+  /** The learner's sandbox: theirs already, a warm one from the pool, a new one, or a place in the queue. */
+  acquire(session: string, onQueued: (position: number) => void = () => {}, signal?: AbortSignal): Promise<Lease> {
+    const existing = this.leases.get(session);
+    if (existing) {
+      existing.lastActive = this.now();
+      return Promise.resolve(existing);
+    }
+    let pending = this.acquiring.get(session);
+    if (!pending) {
+      pending = this.assign(session, onQueued, signal).finally(() => this.acquiring.delete(session));
+      this.acquiring.set(session, pending);
+    }
+    return pending;
+  }
+
+  /** Marks the learner active: idleness is counted from the last keystroke. */
+  touch(session: string): void {
+    const lease = this.leases.get(session);
+    if (!lease) return;
+    lease.lastActive = this.now();
+    lease.warned.delete('idle');
+  }
+
+  /** When the lease ends, by time limit or idleness, whichever comes first. */
+  deadlines(lease: Lease) {
+    return { expiresAt: lease.assignedAt + this.config.ttlMs, idleEndsAt: lease.lastActive + this.config.idleMs, idleMs: this.config.idleMs };
+  }
+
+  /** Throws the learner's sandbox away; their next connection gets a fresh one. */
+  async reset(session: string): Promise<void> {
+    await this.end(session, 'reset');
+  }
+
+  /** Ends a lease whose container stopped answering, so the next acquire gives a new sandbox. */
+  async discard(session: string): Promise<void> {
+    await this.end(session, 'gone');
+  }
+
+  private async assign(session: string, onQueued: (position: number) => void, signal?: AbortSignal): Promise<Lease> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const pooled = this.pool.shift();
+      if (pooled) {
+        this.fillPool();
+        const lease = await this.claim(session, pooled).catch(() => null);
+        if (lease) return lease;
+        continue;
+      }
+      if (this.total() < this.config.capacity) {
+        const id = await this.createReady(poolName());
+        return this.claim(session, id);
+      }
+      await this.wait(onQueued, signal);
+    }
+  }
+
+  private async claim(session: string, containerId: string): Promise<Lease> {
+    const assignedAt = this.now();
+    try {
+      await this.engine.rename(containerId, leaseName(session, assignedAt));
+    } catch (error) {
+      await this.engine.remove(containerId).catch(() => {});
+      throw error;
+    }
+    const lease: Lease = { session, containerId, assignedAt, lastActive: assignedAt, warned: new Set() };
+    this.leases.set(session, lease);
+    return lease;
+  }
+
+  private total() {
+    return this.leases.size + this.pool.length + this.creating;
+  }
+
+  private async createReady(name: string): Promise<string> {
+    this.creating++;
+    try {
+      const id = await this.engine.create(name, this.config);
+      try {
+        await this.engine.waitReady(id);
+      } catch (error) {
+        await this.engine.remove(id).catch(() => {});
+        throw error;
+      }
+      return id;
+    } finally {
+      this.creating--;
+    }
+  }
+
+  private fillPool(): void {
+    const missing = Math.min(this.config.poolSize - this.pool.length - this.poolCreating, this.config.capacity - this.total());
+    for (let i = 0; i < missing; i++) {
+      this.poolCreating++;
+      this.createReady(poolName())
+        .then((id) => {
+          this.pool.push(id);
+          this.wakeNext();
+        })
+        .catch((error: Error) => console.error(`sandbox pool: ${error.message}`))
+        .finally(() => this.poolCreating--);
+    }
+  }
+
+  private wait(onQueued: (position: number) => void, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        wake: () => {
+          signal?.removeEventListener('abort', abort);
+          resolve();
+        },
+        onPosition: onQueued,
+      };
+      const abort = () => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        this.announcePositions();
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      this.waiters.push(waiter);
+      onQueued(this.waiters.length);
+    });
+  }
+
+  private wakeNext(): void {
+    const next = this.waiters.shift();
+    if (!next) return;
+    next.wake();
+    this.announcePositions();
+  }
+
+  private announcePositions(): void {
+    this.waiters.forEach((waiter, index) => waiter.onPosition(index + 1));
+  }
+
+  private async end(session: string, reason: EndReason): Promise<void> {
+    const lease = this.leases.get(session);
+    if (!lease) return;
+    this.leases.delete(session);
+    await this.engine.remove(lease.containerId).catch((error: Error) => console.error(`removing a sandbox: ${error.message}`));
+    this.emit('ended', session, reason);
+    this.wakeNext();
+    this.fillPool();
+  }
+
+  /** Warns, then ends, leases past their time limit or idle too long; forgets containers that died. */
+  async reap(): Promise<void> {
+    if (this.reaping) return;
+    this.reaping = true;
+    try {
+      if (!this.adopted) await this.adopt();
+      const running = new Set((await this.engine.list()).filter((s) => s.running).map((s) => s.id));
+      this.pool = this.pool.filter((id) => running.has(id));
+      const now = this.now();
+      for (const lease of [...this.leases.values()]) {
+        const { expiresAt, idleEndsAt } = this.deadlines(lease);
+        if (!running.has(lease.containerId)) await this.end(lease.session, 'gone');
+        else if (now >= expiresAt) await this.end(lease.session, 'expired');
+        else if (now >= idleEndsAt) await this.end(lease.session, 'idle');
+        else {
+          this.warnOnce(lease, 'ttl', expiresAt, now);
+          this.warnOnce(lease, 'idle', idleEndsAt, now);
+        }
+      }
+      this.fillPool();
+    } catch (error) {
+      console.error(`sandbox engine: ${(error as Error).message}`);
+    } finally {
+      this.reaping = false;
+    }
+  }
+
+  private warnOnce(lease: Lease, reason: WarningReason, endsAt: number, now: number) {
+    if (endsAt - now > this.config.warnMs || lease.warned.has(reason)) return;
+    lease.warned.add(reason);
+    this.emit('warning', lease.session, { reason, endsAt });
+  }
+}

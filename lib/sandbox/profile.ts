@@ -1,0 +1,38 @@
+import type { SandboxConfig } from '../config';
+
+/** Labels that mark a container as a course sandbox, so the server can find its own after a restart. */
+export const sandboxLabel = 'course.sandbox';
+
+/** Where the rootless inner daemon keeps images and containers: a size-limited tmpfs. */
+const innerDataDir = '/home/learner/.local/share/docker';
+
+/**
+ * The container options for one sandbox: the hardening profile verified on these machines.
+ * Nothing here comes from the learner: names and limits are the server's own, and the options are
+ * written out whole so that no field (Privileged, Binds, a host socket) can slip in from elsewhere.
+ */
+export function sandboxCreateOptions(name: string, config: SandboxConfig) {
+  return {
+    name,
+    Image: config.image,
+    Hostname: 'sandbox',
+    Labels: { [sandboxLabel]: '1' },
+    HostConfig: {
+      // The engine remaps root in here to an unprivileged host user; the learner's daemon runs rootless
+      // inside that, so these capabilities never amount to power over the host.
+      CgroupnsMode: 'private' as const,
+      CapAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+      // Docker's default seccomp profile breaks the inner runc (keyctl), AppArmor likewise.
+      SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+      Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
+      Memory: config.memoryBytes,
+      MemorySwap: config.memoryBytes,
+      NanoCpus: Math.round(config.cpus * 1e9),
+      PidsLimit: config.pids,
+      Tmpfs: { [innerDataDir]: `rw,exec,size=${config.diskBytes}` },
+      NetworkMode: config.network,
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}

@@ -1,0 +1,187 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { TokenBucket, type RateLimiter } from '../rate-limit';
+import type { Engine } from '../sandbox/engine';
+import type { SandboxManager } from '../sandbox/manager';
+import {
+  CloseCode,
+  decodeClient,
+  encodeServer,
+  limits,
+  Op,
+  ProtocolError,
+  type CloseReason,
+  type Size,
+} from '../terminal-protocol';
+
+/** Output waiting to reach the browser: above `high` the shell is paused, below `low` it resumes. */
+export const watermarks = { high: 2 * 1024 * 1024, low: 512 * 1024 };
+
+const tabPattern = /^[a-z0-9]{1,16}$/;
+const defaultSize: Size = { cols: 80, rows: 24 };
+
+export interface GatewayDeps {
+  engine: Engine;
+  sandboxes: SandboxManager;
+  /** The learner's session id from the request (cookie), or null. */
+  sessionOf: (request: IncomingMessage) => string | null;
+  isAllowedOrigin: (origin: string | undefined) => boolean;
+  connections: RateLimiter;
+  clientAddress: (request: IncomingMessage) => string;
+}
+
+/**
+ * The terminal WebSocket: checks origin and session, connects the socket to the learner's shell in
+ * their sandbox, and keeps both ends within limits. A bad socket is closed alone, never the server.
+ */
+export function createTerminalGateway(deps: GatewayDeps) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+  /** Open sockets by session, then by tab: one socket per tab, so a second window replaces the first. */
+  const open = new Map<string, Map<string, WebSocket>>();
+
+  const socketsOf = (session: string) => [...(open.get(session)?.values() ?? [])];
+
+  deps.sandboxes.on('warning', (session, warning) => {
+    for (const ws of socketsOf(session)) send(ws, { op: Op.status, status: { state: 'warning', ...warning } });
+  });
+  deps.sandboxes.on('ended', (session, reason) => {
+    for (const ws of socketsOf(session)) close(ws, reason === 'expired' || reason === 'idle' ? 'expired' : 'sandboxGone');
+  });
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => ws.terminate());
+      if (!deps.isAllowedOrigin(request.headers.origin)) return close(ws, 'forbiddenOrigin');
+      if (!deps.connections.allow(deps.clientAddress(request))) return close(ws, 'rateLimited');
+      const session = deps.sessionOf(request);
+      if (!session) return close(ws, 'unauthorized');
+      const tab = new URL(request.url ?? '', 'http://x').searchParams.get('tab') ?? '';
+      if (!tabPattern.test(tab)) return close(ws, 'badFrame');
+      void connect(ws, session, tab);
+    });
+  }
+
+  async function connect(ws: WebSocket, session: string, tab: string) {
+    const tabs = open.get(session) ?? new Map<string, WebSocket>();
+    open.set(session, tabs);
+    const previous = tabs.get(tab);
+    tabs.set(tab, ws);
+    if (previous) close(previous, 'replaced');
+
+    const aborter = new AbortController();
+    let shell: Awaited<ReturnType<Engine['openShell']>> | undefined;
+    // Frames that arrive while the sandbox starts are applied once the shell is there.
+    let size = defaultSize;
+    const early: Buffer[] = [];
+    const messages = new TokenBucket(500, 2000);
+    const resizes = new TokenBucket(10, 20);
+    let queuedBytes = 0;
+    let pausedByServer = false;
+    let pausedByClient = false;
+
+    ws.on('close', () => {
+      aborter.abort(new Error('socket closed'));
+      if (tabs.get(tab) === ws) tabs.delete(tab);
+      if (!tabs.size) open.delete(session);
+      shell?.stream.destroy();
+    });
+
+    ws.on('message', (raw: RawData, isBinary: boolean) => {
+      try {
+        if (!isBinary) throw new ProtocolError('text frame');
+        if (!messages.take()) return close(ws, 'rateLimited');
+        const message = decodeClient(toBytes(raw));
+        switch (message.op) {
+          case Op.input:
+            deps.sandboxes.touch(session);
+            if (shell) shell.stream.write(message.data);
+            else early.push(Buffer.from(message.data));
+            break;
+          case Op.resize:
+            if (!resizes.take()) return close(ws, 'rateLimited');
+            size = message.size;
+            void shell?.resize(size).catch(() => {});
+            break;
+          case Op.pause:
+            pausedByClient = true;
+            shell?.stream.pause();
+            break;
+          case Op.resume:
+            pausedByClient = false;
+            if (!pausedByServer) shell?.stream.resume();
+            break;
+          case Op.ping:
+            send(ws, { op: Op.pong });
+            break;
+        }
+      } catch (error) {
+        close(ws, error instanceof ProtocolError && error.message === 'frame too large' ? 'tooBig' : 'badFrame');
+      }
+    });
+
+    try {
+      send(ws, { op: Op.status, status: { state: 'starting' } });
+      const lease = await deps.sandboxes.acquire(session, (position) => send(ws, { op: Op.status, status: { state: 'queued', position } }), aborter.signal);
+      if (ws.readyState !== ws.OPEN) return;
+      try {
+        shell = await deps.engine.openShell(lease.containerId, tab, size);
+      } catch {
+        // The container is gone or broken: forget it so the reconnect gets a fresh sandbox.
+        await deps.sandboxes.discard(session);
+        return close(ws, 'sandboxGone');
+      }
+      if (ws.readyState !== ws.OPEN) return shell.stream.destroy();
+      const { expiresAt, idleMs } = deps.sandboxes.deadlines(lease);
+      send(ws, { op: Op.status, status: { state: 'ready', expiresAt, idleTimeoutMs: idleMs } });
+      await shell.resize(size).catch(() => {});
+      for (const chunk of early.splice(0)) shell.stream.write(chunk);
+
+      const stream = shell.stream;
+      stream.on('data', (chunk: Buffer) => {
+        queuedBytes += chunk.length;
+        ws.send(encodeServer({ op: Op.output, data: chunk }), () => {
+          queuedBytes -= chunk.length;
+          if (pausedByServer && queuedBytes < watermarks.low) {
+            pausedByServer = false;
+            if (!pausedByClient) stream.resume();
+          }
+        });
+        if (!pausedByServer && queuedBytes > watermarks.high) {
+          pausedByServer = true;
+          stream.pause();
+        }
+      });
+      stream.on('end', () => close(ws, 'sandboxGone'));
+      stream.on('error', () => close(ws, 'sandboxGone'));
+      if (pausedByClient) stream.pause();
+    } catch (error) {
+      if (aborter.signal.aborted) return;
+      console.error(`terminal: ${(error as Error).message}`);
+      close(ws, 'engineError');
+    }
+  }
+
+  return {
+    handleUpgrade,
+    /** Open sockets, for tests and shutdown. */
+    get socketCount() {
+      return [...open.values()].reduce((n, tabs) => n + tabs.size, 0);
+    },
+    close: () => wss.clients.forEach((ws) => ws.terminate()),
+  };
+}
+
+function send(ws: WebSocket, message: Parameters<typeof encodeServer>[0]) {
+  if (ws.readyState === ws.OPEN) ws.send(encodeServer(message));
+}
+
+function close(ws: WebSocket, reason: CloseReason) {
+  if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(CloseCode[reason].code, CloseCode[reason].en);
+}
+
+function toBytes(raw: RawData): Uint8Array {
+  if (Array.isArray(raw)) return Buffer.concat(raw);
+  return raw instanceof ArrayBuffer ? new Uint8Array(raw) : raw;
+}
+

@@ -1,0 +1,158 @@
+/**
+ * The terminal WebSocket protocol, used by both the browser and the server.
+ * Every message is one binary frame: a one-byte opcode, then the payload.
+ * Keystrokes and output are raw bytes; everything else is a small JSON object.
+ */
+
+export const Op = {
+  // browser → server
+  input: 0x01,
+  resize: 0x02,
+  pause: 0x03,
+  resume: 0x04,
+  ping: 0x05,
+  // server → browser
+  output: 0x11,
+  status: 0x12,
+  pong: 0x13,
+} as const;
+
+export interface Size {
+  cols: number;
+  rows: number;
+}
+
+/** What the learner's sandbox is doing, shown in the terminal's status line. */
+export type Status =
+  | { state: 'starting' }
+  | { state: 'queued'; position: number }
+  | { state: 'ready'; expiresAt: number; idleTimeoutMs: number }
+  | { state: 'warning'; reason: 'ttl' | 'idle'; endsAt: number }
+  | { state: 'resetting' };
+
+export type ClientMessage =
+  | { op: typeof Op.input; data: Uint8Array }
+  | { op: typeof Op.resize; size: Size }
+  | { op: typeof Op.pause }
+  | { op: typeof Op.resume }
+  | { op: typeof Op.ping };
+
+export type ServerMessage =
+  | { op: typeof Op.output; data: Uint8Array }
+  | { op: typeof Op.status; status: Status }
+  | { op: typeof Op.pong };
+
+/** Limits both ends agree on; the server enforces them. */
+export const limits = {
+  maxFrameBytes: 64 * 1024,
+  maxCols: 500,
+  maxRows: 200,
+};
+
+/**
+ * Close codes and the words the terminal shows for them. 4000-4999 are ours; the browser may
+ * reconnect after the ones marked `retry`.
+ */
+export const CloseCode = {
+  badFrame: { code: 4000, retry: false, en: 'The terminal sent a message the server did not understand.', ko: '터미널이 서버가 이해할 수 없는 메시지를 보냈습니다.' },
+  unauthorized: { code: 4001, retry: false, en: 'Your session is not valid any more. Reload the page to start a new one.', ko: '세션이 더 이상 유효하지 않습니다. 페이지를 새로 고쳐 새 세션을 시작하세요.' },
+  forbiddenOrigin: { code: 4003, retry: false, en: 'This page is not allowed to open a terminal.', ko: '이 페이지에서는 터미널을 열 수 없습니다.' },
+  sandboxGone: { code: 4004, retry: true, en: 'Your sandbox stopped. Reconnecting gives you a new one.', ko: '샌드박스가 멈췄습니다. 다시 연결하면 새 샌드박스가 준비됩니다.' },
+  expired: { code: 4005, retry: false, en: 'Your sandbox reached its time limit and was removed. Reconnect for a fresh one.', ko: '샌드박스가 사용 시간을 다 써서 삭제되었습니다. 다시 연결하면 새 샌드박스를 받습니다.' },
+  replaced: { code: 4006, retry: false, en: 'This terminal was opened in another window.', ko: '이 터미널은 다른 창에서 열렸습니다.' },
+  rateLimited: { code: 4008, retry: true, en: 'Too many messages too quickly; the terminal was closed to protect the server.', ko: '너무 많은 메시지를 너무 빨리 보내 터미널이 닫혔습니다.' },
+  tooBig: { code: 4009, retry: true, en: 'A message was too large.', ko: '메시지가 너무 큽니다.' },
+  engineError: { code: 4011, retry: true, en: 'The Docker engine did not answer. Trying again…', ko: 'Docker 엔진이 응답하지 않습니다. 다시 시도하는 중…' },
+} as const;
+
+export type CloseReason = keyof typeof CloseCode;
+
+export function closeReasonOf(code: number): CloseReason | null {
+  return (Object.keys(CloseCode) as CloseReason[]).find((key) => CloseCode[key].code === code) ?? null;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function frame(op: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(payload.length + 1);
+  out[0] = op;
+  out.set(payload, 1);
+  return out;
+}
+
+const json = (op: number, value: unknown) => frame(op, encoder.encode(JSON.stringify(value)));
+
+export function encodeClient(message: ClientMessage): Uint8Array {
+  switch (message.op) {
+    case Op.input:
+      return frame(Op.input, message.data);
+    case Op.resize:
+      return json(Op.resize, message.size);
+    default:
+      return frame(message.op, new Uint8Array());
+  }
+}
+
+export function encodeServer(message: ServerMessage): Uint8Array {
+  switch (message.op) {
+    case Op.output:
+      return frame(Op.output, message.data);
+    case Op.status:
+      return json(Op.status, message.status);
+    default:
+      return frame(message.op, new Uint8Array());
+  }
+}
+
+export class ProtocolError extends Error {}
+
+/** Parses a browser frame; anything malformed throws ProtocolError and the socket is closed. */
+export function decodeClient(bytes: Uint8Array): ClientMessage {
+  if (bytes.length === 0) throw new ProtocolError('empty frame');
+  if (bytes.length > limits.maxFrameBytes) throw new ProtocolError('frame too large');
+  const op = bytes[0];
+  const payload = bytes.subarray(1);
+  switch (op) {
+    case Op.input:
+      return { op, data: payload };
+    case Op.resize:
+      return { op, size: parseSize(payload) };
+    case Op.pause:
+    case Op.resume:
+    case Op.ping:
+      if (payload.length) throw new ProtocolError('unexpected payload');
+      return { op };
+    default:
+      throw new ProtocolError(`unknown opcode ${op}`);
+  }
+}
+
+export function decodeServer(bytes: Uint8Array): ServerMessage {
+  const op = bytes[0];
+  const payload = bytes.subarray(1);
+  switch (op) {
+    case Op.output:
+      return { op, data: payload };
+    case Op.status:
+      return { op, status: JSON.parse(decoder.decode(payload)) as Status };
+    case Op.pong:
+      return { op };
+    default:
+      throw new ProtocolError(`unknown opcode ${op}`);
+  }
+}
+
+function parseSize(payload: Uint8Array): Size {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(payload));
+  } catch {
+    throw new ProtocolError('resize is not JSON');
+  }
+  const { cols, rows } = (value ?? {}) as Record<string, unknown>;
+  const valid = (n: unknown, max: number) => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= max;
+  if (!valid(cols, limits.maxCols) || !valid(rows, limits.maxRows) || Object.keys(value as object).length !== 2)
+    throw new ProtocolError('resize must be {cols, rows} within limits');
+  return { cols: cols as number, rows: rows as number };
+}

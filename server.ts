@@ -1,0 +1,52 @@
+// The course server: one process, one port, serving the Next.js site, the sandbox API and the
+// terminal WebSocket. This file is the composition root: it reads the config and wires the parts.
+import { createServer, type IncomingMessage } from 'node:http';
+import next from 'next';
+import { createApi, sessionOf } from './lib/api';
+import { loadConfig } from './lib/config';
+import { RateLimiter } from './lib/rate-limit';
+import { Engine } from './lib/sandbox/engine';
+import { SandboxManager } from './lib/sandbox/manager';
+import { createTerminalGateway } from './lib/terminal-gateway';
+
+const config = loadConfig();
+const app = next({ dev: config.dev, hostname: 'localhost', port: config.port });
+const handleNext = app.getRequestHandler();
+
+const engine = Engine.connect(config.engine);
+const sandboxes = new SandboxManager(engine, config.sandbox);
+const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
+const api = createApi({ config, sandboxes, requests: new RateLimiter(5, 20), clientAddress });
+const gateway = createTerminalGateway({
+  engine,
+  sandboxes,
+  sessionOf: (request) => sessionOf(request, config.secret),
+  isAllowedOrigin: (origin) => origin !== undefined && config.allowedOrigins.includes(origin),
+  connections: new RateLimiter(2, 20),
+  clientAddress,
+});
+
+await app.prepare();
+// Without an engine the site still serves lessons; terminals say so and the manager keeps trying.
+await sandboxes.start();
+
+const server = createServer((request, response) => {
+  if (!api(request, response)) void handleNext(request, response);
+});
+const handleNextUpgrade = app.getUpgradeHandler();
+server.on('upgrade', (request, socket, head) => {
+  if (request.url?.startsWith('/ws/terminal')) gateway.handleUpgrade(request, socket, head);
+  else if (config.dev) void handleNextUpgrade(request, socket, head);
+  else socket.destroy();
+});
+server.listen(config.port, config.host, () => console.log(`course ready on http://localhost:${config.port}`));
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // Sandboxes stay up: the next start adopts them, so learners keep their work across restarts.
+    sandboxes.stop();
+    gateway.close();
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig, type SandboxConfig } from '@/lib/config';
+import { Engine } from '@/lib/sandbox/engine';
+import { SandboxManager } from '@/lib/sandbox/manager';
+
+export const config = loadConfig({ COURSE_STATE_DIR: '.state/test' });
+export const engine = Engine.connect(config.engine);
+
+export const newSession = () => randomBytes(16).toString('hex');
+
+/** A manager with test-sized settings; every test removes what it made. */
+export function manager(overrides: Partial<SandboxConfig> = {}) {
+  return new SandboxManager(engine, { ...config.sandbox, poolSize: 0, reapIntervalMs: 200, ...overrides });
+}
+
+export async function removeAllSandboxes() {
+  for (const sandbox of await engine.list()) await engine.remove(sandbox.id);
+  await until(async () => (await engine.list()).length === 0);
+}
+
+/** Runs a shell command in a sandbox as the given user (root of the sandbox is stronger than the learner). */
+export const sh = (id: string, script: string, user = 'learner', timeoutMs = 60_000) => engine.run(id, ['sh', '-c', script], { user, timeoutMs });
+
+export const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await condition()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+};

@@ -1,0 +1,118 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { engine, manager, newSession, removeAllSandboxes, until } from './helpers';
+
+beforeEach(removeAllSandboxes);
+afterAll(removeAllSandboxes);
+
+const names = async () => (await engine.list()).map((s) => s.name);
+
+describe('sandbox lifecycle on the real engine', () => {
+  it('gives a session its own sandbox, the same one again, and a fresh one after a reset', async () => {
+    const sandboxes = manager();
+    await sandboxes.start();
+    const session = newSession();
+    const lease = await sandboxes.acquire(session);
+    expect((await sandboxes.acquire(session)).containerId).toBe(lease.containerId);
+    expect(await names()).toContainEqual(expect.stringMatching(new RegExp(`^course-s-${session}-`)));
+
+    await sandboxes.reset(session);
+    expect((await engine.list()).map((s) => s.id)).not.toContain(lease.containerId);
+    const fresh = await sandboxes.acquire(session);
+    expect(fresh.containerId).not.toBe(lease.containerId);
+    await sandboxes.reset(session);
+    sandboxes.stop();
+  });
+
+  it('hands out warm sandboxes from the pool and refills it', async () => {
+    const sandboxes = manager({ poolSize: 1 });
+    await sandboxes.start();
+    await until(() => sandboxes.counts.pooled === 1, 30_000);
+    const started = Date.now();
+    const lease = await sandboxes.acquire(newSession());
+    expect(Date.now() - started).toBeLessThan(1000);
+    await until(() => sandboxes.counts.pooled === 1, 30_000);
+    await sandboxes.reset(lease.session);
+    sandboxes.stop();
+    await removeAllSandboxes();
+  });
+
+  it('warns before the time limit, then removes the sandbox', async () => {
+    const sandboxes = manager({ ttlMs: 4000, warnMs: 2500 });
+    const events: string[] = [];
+    sandboxes.on('warning', (_, w) => events.push(`warning:${w.reason}`));
+    sandboxes.on('ended', (_, reason) => events.push(`ended:${reason}`));
+    await sandboxes.start();
+    const lease = await sandboxes.acquire(newSession());
+    await until(() => events.includes('ended:expired'), 15_000);
+    expect(events).toEqual(['warning:ttl', 'ended:expired']);
+    expect((await engine.list()).map((s) => s.id)).not.toContain(lease.containerId);
+    sandboxes.stop();
+  });
+
+  it('warns an idle learner, forgets the warning on a keystroke, and ends the sandbox when idle too long', async () => {
+    const sandboxes = manager({ idleMs: 3000, warnMs: 1500 });
+    const events: string[] = [];
+    sandboxes.on('warning', (_, w) => events.push(`warning:${w.reason}`));
+    sandboxes.on('ended', (_, reason) => events.push(`ended:${reason}`));
+    await sandboxes.start();
+    const session = newSession();
+    await sandboxes.acquire(session);
+    await until(() => events.includes('warning:idle'));
+    sandboxes.touch(session);
+    expect(sandboxes.lease(session)).toBeDefined();
+    await until(() => events.includes('ended:idle'));
+    expect(events).toEqual(['warning:idle', 'warning:idle', 'ended:idle']);
+    sandboxes.stop();
+  });
+
+  it('queues learners beyond the capacity and tells them their place', async () => {
+    const sandboxes = manager({ capacity: 1 });
+    await sandboxes.start();
+    const first = newSession();
+    await sandboxes.acquire(first);
+    const positions: number[] = [];
+    const second = sandboxes.acquire(newSession(), (p) => positions.push(p));
+    await until(() => positions.length > 0);
+    expect(positions).toEqual([1]);
+    expect(sandboxes.counts.queued).toBe(1);
+    await sandboxes.reset(first);
+    const lease = await second;
+    expect(lease.containerId).toBeTruthy();
+    await sandboxes.reset(lease.session);
+    sandboxes.stop();
+  });
+
+  it('adopts live sandboxes after a restart and removes expired and stray ones', async () => {
+    const before = manager();
+    await before.start();
+    const session = newSession();
+    const lease = await before.acquire(session);
+    before.stop();
+    // A container of ours with a name no manager gives: left by a crash mid-create.
+    const stray = await engine.create('course-stray-test', before['config']);
+
+    const after = manager();
+    await after.start();
+    expect(after.lease(session)?.containerId).toBe(lease.containerId);
+    expect((await engine.list()).map((s) => s.id)).not.toContain(stray);
+    after.stop();
+
+    const expired = manager({ ttlMs: 1 });
+    await expired.start();
+    expect(expired.lease(session)).toBeUndefined();
+    expect(await engine.list()).toEqual([]);
+    expired.stop();
+  });
+
+  it('forgets a sandbox whose container died', async () => {
+    const sandboxes = manager();
+    const ended: string[] = [];
+    sandboxes.on('ended', (_, reason) => ended.push(reason));
+    await sandboxes.start();
+    const lease = await sandboxes.acquire(newSession());
+    await engine.docker.getContainer(lease.containerId).kill();
+    await until(() => ended.includes('gone'));
+    expect(sandboxes.lease(lease.session)).toBeUndefined();
+    sandboxes.stop();
+  });
+});
