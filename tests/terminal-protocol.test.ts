@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { closeReasonOf, CloseCode, decodeClient, decodeServer, encodeClient, encodeServer, limits, Op, ProtocolError } from '@/lib/terminal-protocol';
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+const text = (s: string) => new TextEncoder().encode(s);
+
+describe('terminal protocol', () => {
+  it('round-trips every client message', () => {
+    for (const message of [
+      { op: Op.input, data: text('ls -l\r') },
+      { op: Op.resize, size: { cols: 120, rows: 40 } },
+      { op: Op.pause },
+      { op: Op.resume },
+      { op: Op.ping },
+    ] as const) {
+      expect(decodeClient(encodeClient(message))).toEqual(message);
+    }
+  });
+
+  it('round-trips server output and status', () => {
+    const output = { op: Op.output, data: bytes(27, 91, 109) } as const;
+    expect(decodeServer(encodeServer(output))).toEqual(output);
+    const status = { op: Op.status, status: { state: 'queued', position: 3 } } as const;
+    expect(decodeServer(encodeServer(status))).toEqual(status);
+  });
+
+  it('keeps sizes as {cols, rows}, so the two can never be swapped', () => {
+    const frame = encodeClient({ op: Op.resize, size: { cols: 100, rows: 30 } });
+    expect(JSON.parse(new TextDecoder().decode(frame.subarray(1)))).toEqual({ cols: 100, rows: 30 });
+  });
+
+  it.each([
+    ['an empty frame', bytes()],
+    ['an unknown opcode', bytes(0x7f, 1)],
+    ['a server opcode from the browser', bytes(Op.output, 65)],
+    ['a resize that is not JSON', bytes(Op.resize, 1, 2)],
+    ['a resize with rows and cols swapped into other names', new Uint8Array([Op.resize, ...text('{"w":80,"h":24}')])],
+    ['a resize beyond the limits', new Uint8Array([Op.resize, ...text('{"cols":5000,"rows":24}')])],
+    ['a resize with extra fields', new Uint8Array([Op.resize, ...text('{"cols":80,"rows":24,"x":1}')])],
+    ['a resize with fractions', new Uint8Array([Op.resize, ...text('{"cols":80.5,"rows":24}')])],
+    ['a ping with a payload', bytes(Op.ping, 1)],
+    ['a frame over the size limit', new Uint8Array(limits.maxFrameBytes + 1).fill(Op.input, 0, 1)],
+  ])('rejects %s', (_, frame) => {
+    expect(() => decodeClient(frame)).toThrow(ProtocolError);
+  });
+
+  it('maps close codes back to their reasons', () => {
+    expect(closeReasonOf(CloseCode.forbiddenOrigin.code)).toBe('forbiddenOrigin');
+    expect(closeReasonOf(1000)).toBeNull();
+  });
+});
