@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Sandboxes may reach the course mirror and nothing else: not the host, not each other, no private or
+# link-local range (cloud metadata), and the public internet only when COURSE_SANDBOX_INTERNET=1.
+# Rules sit in chains of our own, rebuilt on every run and hooked once into DOCKER-USER and INPUT.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# Traffic between two sandboxes stays on one bridge; only with this on does it meet FORWARD.
+sysctl -qw net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1
+
+private="10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,169.254.0.0/16,127.0.0.0/8,0.0.0.0/8"
+reserved="224.0.0.0/4,240.0.0.0/4"
+# The host's own networks, whatever their addresses.
+local_nets=$(ip -4 route show scope link | awk '{print $1}' | paste -sd, -)
+
+chain() { iptables -N "$1" 2>/dev/null || true; iptables -F "$1"; }
+hook() { local table=$1 parent=$2; shift 2; $table -C "$parent" "$@" 2>/dev/null || $table -I "$parent" 1 "$@"; }
+
+# REJECT rather than DROP, so a forbidden address fails at once instead of hanging a lesson.
+chain COURSE-SANDBOX
+iptables -A COURSE-SANDBOX -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
+iptables -A COURSE-SANDBOX -d "$MIRROR_IP" -p tcp --dport 5000 -j RETURN
+iptables -A COURSE-SANDBOX -d "$DNS_IP" -p udp --dport 53 -j RETURN
+iptables -A COURSE-SANDBOX -d "$DNS_IP" -p tcp --dport 53 -j RETURN
+if [ "${COURSE_SANDBOX_INTERNET:-0}" = 1 ]; then
+  # The course DNS forwards to the host's resolvers, wherever they are.
+  for ns in $(awk '$1=="nameserver" && $2 !~ /:/ {print $2}' /etc/resolv.conf); do
+    iptables -A COURSE-SANDBOX -s "$DNS_IP" -d "$ns" -p udp --dport 53 -j RETURN
+    iptables -A COURSE-SANDBOX -s "$DNS_IP" -d "$ns" -p tcp --dport 53 -j RETURN
+  done
+fi
+iptables -A COURSE-SANDBOX -d "$private,$reserved${local_nets:+,$local_nets}" -j REJECT
+if [ "${COURSE_SANDBOX_INTERNET:-0}" = 1 ]; then
+  iptables -A COURSE-SANDBOX -j RETURN
+else
+  iptables -A COURSE-SANDBOX -j REJECT
+fi
+hook iptables DOCKER-USER -i "$NET_BRIDGE" -j COURSE-SANDBOX
+
+chain COURSE-SANDBOX-HOST
+iptables -A COURSE-SANDBOX-HOST -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
+iptables -A COURSE-SANDBOX-HOST -j REJECT
+hook iptables INPUT -i "$NET_BRIDGE" -j COURSE-SANDBOX-HOST
+
+# The sandbox network has no IPv6, but link-local addresses would still reach across the bridge.
+if command -v ip6tables >/dev/null; then
+  hook ip6tables FORWARD -i "$NET_BRIDGE" -j DROP
+  hook ip6tables INPUT -i "$NET_BRIDGE" -j DROP
+fi

@@ -1,0 +1,45 @@
+# Shared settings for the sandbox engine scripts; sourced, never run.
+# Every path here belongs to the course alone, so the engine never touches another Docker on the machine.
+
+ENGINE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+IMAGES_DIR=$(cd "$ENGINE_DIR/../../images" && pwd)
+
+RUN_DIR=/run/docker-course
+ENGINE_SOCK=$RUN_DIR/engine.sock
+ENGINE_PID=$RUN_DIR/engine.pid
+DATA_ROOT=/var/lib/docker-course
+STATE_DIR=${COURSE_STATE_DIR:-/var/lib/docker-course-state}
+LOG=$STATE_DIR/up.log
+
+# A remap user of our own: sandboxes need 165536 ids (65536 for the sandbox itself plus learner's
+# 65536 subordinate ids for the rootless inner daemon), and must not share host ids with another
+# remapped Docker.
+REMAP_USER=docker-course
+REMAP_START=300000000
+REMAP_COUNT=165536
+
+BRIDGE=course0                  # the engine's default bridge (builds), never docker0
+BRIDGE_CIDR=10.213.0.1/24
+NET=course-sandboxes
+NET_BRIDGE=course-sbx
+NET_SUBNET=10.213.16.0/20
+NET_GATEWAY=10.213.16.1
+NET_RANGE=10.213.24.0/21        # sandboxes' addresses; the course's own services sit below it
+MIRROR_IP=10.213.16.2
+DNS_IP=10.213.16.3
+MIRROR_PORT=${COURSE_MIRROR_PORT:-15000}   # published on 127.0.0.1 only, for pushes from the host
+PUSH=127.0.0.1:$MIRROR_PORT
+
+export DOCKER_HOST=unix://$ENGINE_SOCK
+# The legacy builder works with any docker CLI against this engine; BuildKit would need buildx on the host.
+export DOCKER_BUILDKIT=0
+
+[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 1; }
+mkdir -p "$STATE_DIR"
+
+say() { printf '%s\n' "$*"; printf '%s %s\n' "$(date +%T)" "$*" >>"$LOG"; }
+die() { say "error: $*"; echo "  (details: $LOG)" >&2; exit 1; }
+# Runs a command with its output kept in the log only.
+quiet() { "$@" >>"$LOG" 2>&1; }
+
+engine_up() { [ -S "$ENGINE_SOCK" ] && curl -sf --unix-socket "$ENGINE_SOCK" http://engine/_ping >/dev/null 2>&1; }

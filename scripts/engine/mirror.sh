@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The sandbox network and the course's services on it: the mirror, a registry that inner daemons use as
+# their Docker Hub mirror (http://mirror:5000), filled with the lesson images built by images.sh; and the
+# course DNS that sandboxes ask for names outside the network.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+if ! docker network inspect "$NET" >/dev/null 2>&1; then
+  quiet docker network create --driver bridge --subnet "$NET_SUBNET" --gateway "$NET_GATEWAY" --ip-range "$NET_RANGE" \
+    -o com.docker.network.bridge.name="$NET_BRIDGE" "$NET"
+fi
+
+# service NAME IMAGE [RUN OPTIONS] -- [ARGS]: (re)creates a course service when its image or its options
+# changed; data lives on in volumes.
+service() {
+  local name=$1 image=$2; shift 2
+  local want; want=$( (docker image inspect -f '{{.Id}}' "$image"; echo "$*") | sha256sum | cut -c1-16)
+  local have; have=$(docker inspect -f '{{index .Config.Labels "course.service"}} {{.State.Running}}' "$name" 2>/dev/null || true)
+  [ "$have" = "$want true" ] && return
+  say "starting $name"
+  quiet docker rm -f "$name" || true
+  local opts=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift || true
+  quiet docker run -d --name "$name" --label course.service="$want" --restart unless-stopped \
+    --network "$NET" "${opts[@]}" "$image" "$@"
+}
+
+service course-mirror course/registry --ip "$MIRROR_IP" --network-alias mirror \
+  -p "$PUSH:5000" -v course-mirror:/var/lib/registry
+if [ "${COURSE_SANDBOX_INTERNET:-0}" = 1 ]; then
+  upstream=$(awk '$1=="nameserver" && $2 !~ /:/ && $2 !~ /^127\./ {printf "--server=%s ", $2}' /etc/resolv.conf)
+else
+  upstream=--address=/#/
+fi
+# shellcheck disable=SC2086  # one word per dnsmasq option
+service course-dns course/dns --ip "$DNS_IP" -- $upstream
+for _ in $(seq 50); do curl -sf "http://$PUSH/v2/" >/dev/null && break; sleep 0.1; done
+
+# publish SOURCE NAME:TAG...: pushes only when the mirror's manifest is not already this image's.
+publish() {
+  local src=$1 ref repo tag dst digest; shift
+  for ref in "$@"; do
+    repo=library/${ref%%:*} tag=${ref#*:} dst=$PUSH/library/$ref
+    quiet docker tag "$src" "$dst"
+    digest=$(curl -sfI -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+      "http://$PUSH/v2/$repo/manifests/$tag" | tr -d '\r' | awk -F': ' 'tolower($1)=="docker-content-digest"{print $2}' || true)
+    if [ -n "$digest" ] && docker image inspect -f '{{join .RepoDigests "\n"}}' "$dst" | grep -qx "$PUSH/$repo@$digest"; then
+      continue
+    fi
+    say "pushing $ref to the mirror"
+    quiet docker push "$dst" || die "pushing $ref failed"
+  done
+}
+
+publish course/hello-world hello-world:latest
+publish course/busybox busybox:latest
+publish course/base:trixie debian:trixie debian:13 debian:latest
+publish course/base:bookworm debian:bookworm debian:12
+publish course/nginx nginx:latest
+publish course/redis redis:latest
+publish course/registry registry:latest registry:2
+publish course/python python:latest python:3 python:slim python:3-slim
+
+# Tags moved by this run leave their old images dangling.
+quiet docker image prune -f
