@@ -25,6 +25,7 @@ export interface EngineConfig {
 export interface SandboxConfig {
   image: string;
   network: string;
+  dns: string;
   ttlMs: number;
   idleMs: number;
   /** How long before the end of the TTL or the idle timeout the learner is warned. */
@@ -90,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     sandbox: {
       image: env.COURSE_SANDBOX_IMAGE || 'course/sandbox',
       network: env.COURSE_SANDBOX_NETWORK || 'course-sandboxes',
+      dns: env.COURSE_SANDBOX_DNS || '10.213.16.3',
       ttlMs: minutes(number(env, 'COURSE_SANDBOX_TTL_MINUTES', 120)),
       idleMs: minutes(number(env, 'COURSE_SANDBOX_IDLE_MINUTES', 20)),
       warnMs: minutes(number(env, 'COURSE_SANDBOX_WARN_MINUTES', 5)),

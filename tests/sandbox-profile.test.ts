@@ -13,7 +13,7 @@ describe('the sandbox profile', () => {
     expect(host.Binds).toBeUndefined();
     expect(host.Mounts).toBeUndefined();
     expect(JSON.stringify(options)).not.toContain('docker.sock');
-    expect(host.CapAdd).toEqual(['SYS_ADMIN', 'NET_ADMIN']);
+    expect(host.CapAdd).toEqual(['SYS_ADMIN']);
     expect(host.Devices).toEqual([expect.objectContaining({ PathOnHost: '/dev/net/tun' })]);
   });
 

@@ -21,9 +21,17 @@ export function sandboxCreateOptions(name: string, config: SandboxConfig) {
       // The engine remaps root in here to an unprivileged host user; the learner's daemon runs rootless
       // inside that, so these capabilities never amount to power over the host.
       CgroupnsMode: 'private' as const,
-      CapAdd: ['SYS_ADMIN', 'NET_ADMIN'],
+      // newuidmap needs SYS_ADMIN to build the rootless daemon's user namespace.
+      CapAdd: ['SYS_ADMIN'],
       // Docker's default seccomp profile breaks the inner runc (keyctl), AppArmor likewise.
       SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+      // systempaths=unconfined: the inner runc must mount a fresh procfs, which masked paths forbid.
+      // Remapped root still cannot write host-wide files such as core_pattern (tested).
+      MaskedPaths: [],
+      ReadonlyPaths: [],
+      // The course DNS: outside names fail at once instead of hanging pulls and lookups.
+      Dns: [config.dns],
+      // slirp4netns, the inner daemon's network.
       Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
       Memory: config.memoryBytes,
       MemorySwap: config.memoryBytes,

@@ -1,0 +1,141 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { sessionOf } from '@/lib/api';
+import { RateLimiter } from '@/lib/rate-limit';
+import { newSessionToken, sessionCookie } from '@/lib/session';
+import { createTerminalGateway, watermarks } from '@/lib/terminal-gateway';
+import { CloseCode, decodeServer, encodeClient, limits, Op, type ServerMessage } from '@/lib/terminal-protocol';
+import { config, engine, manager, removeAllSandboxes, until } from './helpers';
+
+const origin = 'http://course.test';
+const sandboxes = manager({ poolSize: 1 });
+const gateway = createTerminalGateway({
+  engine,
+  sandboxes,
+  sessionOf: (request) => sessionOf(request, config.secret),
+  isAllowedOrigin: (o) => o === origin,
+  connections: new RateLimiter(100, 100),
+  clientAddress: () => 'test',
+});
+let server: Server;
+let url: string;
+
+beforeAll(async () => {
+  await removeAllSandboxes();
+  await sandboxes.start();
+  server = createServer();
+  server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/terminal`;
+});
+
+afterAll(async () => {
+  gateway.close();
+  server.close();
+  sandboxes.stop();
+  await removeAllSandboxes();
+});
+
+interface Client {
+  ws: WebSocket;
+  output: () => string;
+  messages: ServerMessage[];
+  closed: Promise<{ code: number; reason: string }>;
+  send: (message: Parameters<typeof encodeClient>[0]) => void;
+  type: (text: string) => void;
+}
+
+function connect({ token = newSessionToken(config.secret), tab = 'main', from = origin } = {}): Client {
+  const ws = new WebSocket(`${url}?tab=${tab}`, { headers: { origin: from, cookie: `${sessionCookie}=${token}` } });
+  const messages: ServerMessage[] = [];
+  ws.on('message', (data: Buffer) => messages.push(decodeServer(new Uint8Array(data))));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const send = (message: Parameters<typeof encodeClient>[0]) => ws.send(encodeClient(message));
+  return {
+    ws,
+    messages,
+    closed,
+    send,
+    type: (text) => send({ op: Op.input, data: new TextEncoder().encode(text) }),
+    output: () => Buffer.concat(messages.flatMap((m) => (m.op === Op.output ? [Buffer.from(m.data)] : []))).toString('utf8'),
+  };
+}
+
+const ready = (client: Client) => until(() => client.messages.some((m) => m.op === Op.status && m.status.state === 'ready'), 30_000);
+
+describe('terminal gateway', () => {
+  it('refuses a socket from a foreign Origin before touching any sandbox', async () => {
+    const before = sandboxes.counts.leased;
+    const client = connect({ from: 'http://evil.test' });
+    expect((await client.closed).code).toBe(CloseCode.forbiddenOrigin.code);
+    expect(sandboxes.counts.leased).toBe(before);
+  });
+
+  it('refuses a missing or forged session token', async () => {
+    expect((await connect({ token: 'nope' }).closed).code).toBe(CloseCode.unauthorized.code);
+    const forged = newSessionToken(Buffer.from('not the server secret'));
+    expect((await connect({ token: forged }).closed).code).toBe(CloseCode.unauthorized.code);
+  });
+
+  it('connects a valid session to a shell in its sandbox', async () => {
+    const client = connect();
+    await ready(client);
+    client.send({ op: Op.resize, size: { cols: 100, rows: 30 } });
+    client.type('stty size; echo gateway-$((6*7))\r');
+    await until(() => client.output().includes('gateway-42'));
+    expect(client.output()).toContain('30 100');
+    client.ws.close();
+  });
+
+  it('closes only the socket that sends a malformed or oversized frame', async () => {
+    const token = newSessionToken(config.secret);
+    const good = connect({ token, tab: 'good' });
+    await ready(good);
+    const bad = connect({ token, tab: 'bad' });
+    await ready(bad);
+    bad.ws.send(new Uint8Array([0x7f, 1, 2]));
+    expect((await bad.closed).code).toBe(CloseCode.badFrame.code);
+    const big = connect({ token, tab: 'big' });
+    await ready(big);
+    big.ws.send(new Uint8Array(limits.maxFrameBytes + 10).fill(Op.input, 0, 1));
+    expect((await big.closed).code).toBe(1009);
+    good.type('echo still-here\r');
+    await until(() => good.output().includes('still-here'));
+    good.ws.close();
+  });
+
+  it('a second window on the same tab replaces the first, and the shell keeps its state', async () => {
+    const token = newSessionToken(config.secret);
+    const first = connect({ token });
+    await ready(first);
+    first.type('export REMEMBER=me\r');
+    await until(() => first.output().includes('REMEMBER=me'));
+    const second = connect({ token });
+    expect((await first.closed).code).toBe(CloseCode.replaced.code);
+    await ready(second);
+    second.type('echo "value=$REMEMBER"\r');
+    await until(() => second.output().includes('value=me'));
+    second.ws.close();
+  });
+
+  it('keeps server memory bounded while a reader does not keep up with an output flood', async () => {
+    const client = connect();
+    await ready(client);
+    client.type('yes flood-flood-flood-flood-flood-flood\r');
+    await until(() => client.output().includes('flood-flood'));
+    // Stop reading: TCP fills, sends stop completing, the gateway must pause the shell. `yes` writes
+    // well over 100 MB/s, so without backpressure memory would grow by hundreds of MB here.
+    (client.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    await new Promise((r) => setTimeout(r, 500));
+    const start = process.memoryUsage().rss;
+    let peak = start;
+    for (let i = 0; i < 30; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    expect(peak - start).toBeLessThan(watermarks.high * 16);
+    client.ws.terminate();
+  });
+});
