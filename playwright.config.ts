@@ -16,5 +16,12 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
-  webServer: { command: `npx next start -p ${port}`, url: `http://localhost:${port}/en`, reuseExistingServer: false, timeout: 60_000 },
+  // The real server: Next.js, the sandbox API and the terminal gateway, on the real engine.
+  webServer: {
+    command: 'npx tsx server.ts',
+    env: { PORT: String(port), COURSE_STATE_DIR: '.state/e2e', COURSE_SANDBOX_POOL: '1' },
+    url: `http://localhost:${port}/en`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
 });

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { runEvent } from '@/lib/run-command';
 
 const splitKey = 'lesson-split';
 const minSplit = 30;
@@ -25,6 +26,13 @@ export function LessonWorkspace({ lesson, terminal, labels }: { lesson: ReactNod
   useEffect(() => {
     const saved = Number(localStorage.getItem(splitKey));
     if (saved) setSplit(clamp(saved));
+  }, []);
+
+  // A "Run" button in the lesson shows the terminal it types into.
+  useEffect(() => {
+    const showTerminal = () => setTab('terminal');
+    window.addEventListener(runEvent, showTerminal);
+    return () => window.removeEventListener(runEvent, showTerminal);
   }, []);
 
   const commit = (value: number) => {

@@ -4,6 +4,7 @@ import type { Locale } from '@/lib/i18n';
 import { messages } from '@/lib/messages';
 import { Callout } from './Callout';
 import { CopyButton } from './CopyButton.client';
+import { RunButton } from './RunButton.client';
 import type { MdxComponentName } from './names';
 import { StackDiagram } from './StackDiagram';
 
@@ -49,7 +50,8 @@ function createComponents(locale: Locale) {
     pre: (props: ComponentProps<'pre'> & { 'data-language'?: string }) => (
       <div data-code-block className="not-prose group relative my-5">
         <pre {...props} className={`${props.className ?? ''} overflow-x-auto rounded-lg border border-slate-200 p-4 text-sm leading-relaxed dark:border-slate-700`} />
-        <div className="absolute top-2 right-2 opacity-0 transition group-focus-within:opacity-100 group-hover:opacity-100">
+        <div className="absolute top-2 right-2 flex gap-1.5 opacity-0 transition group-focus-within:opacity-100 group-hover:opacity-100 pointer-coarse:opacity-100">
+          {props['data-language'] === 'sh' && <RunButton label={t.run} title={t.runTitle} />}
           <CopyButton label={t.copy} doneLabel={t.copied} />
         </div>
       </div>

@@ -1,0 +1,36 @@
+'use client';
+
+import { useEffect, useState, type ComponentType } from 'react';
+import type { Locale } from '@/lib/i18n';
+import { Notice } from './Notice';
+import type { TerminalAppProps } from './TerminalApp';
+
+/** xterm and everything around it load only after the lesson is on screen, so the lesson page stays light. */
+export function LazyTerminal({ locale, title, starting, connecting, loadFailed }: { locale: Locale; title: string; starting: string; connecting: string; loadFailed: string }) {
+  const [App, setApp] = useState<ComponentType<TerminalAppProps> | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    import('./TerminalApp').then(
+      (module) => live && setApp(() => module.TerminalApp),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  if (App) return <App locale={locale} />;
+  return (
+    <div className="flex h-full flex-col">
+      <div className="flex h-10 shrink-0 items-center border-b border-slate-800 px-3 text-sm text-slate-300">{title}</div>
+      <div className="flex min-h-0 flex-1 items-center justify-center">
+        <Notice busy={!failed}>{failed ? loadFailed : starting}</Notice>
+      </div>
+      <div data-testid="terminal-status" data-state={failed ? 'closed' : 'connecting'} className="flex h-7 shrink-0 items-center border-t border-slate-800 px-3 text-xs text-slate-400">
+        {failed ? loadFailed : connecting}
+      </div>
+    </div>
+  );
+}

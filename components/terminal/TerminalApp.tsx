@@ -1,0 +1,184 @@
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
+import type { Locale } from '@/lib/i18n';
+import { messages } from '@/lib/messages';
+import { TerminalView } from './TerminalView';
+
+const tabsKey = 'terminal-tabs';
+const fontSizeKey = 'terminal-font-size';
+const screenReaderKey = 'terminal-screen-reader';
+const maxTabs = 6;
+const minFontSize = 10;
+const maxFontSize = 24;
+const defaultFontSize = 14;
+
+interface Tabs {
+  ids: string[];
+  active: string;
+}
+
+const isTabId = (id: unknown): id is string => typeof id === 'string' && /^[a-z0-9]{1,16}$/.test(id);
+
+/** Tab ids outlive the page: each names a shell on the server that the learner gets back after a reload. */
+function loadTabs(): Tabs {
+  try {
+    const saved = JSON.parse(localStorage.getItem(tabsKey) ?? 'null') as Partial<Tabs> | null;
+    const ids = [...new Set(Array.isArray(saved?.ids) ? saved.ids.filter(isTabId) : [])].slice(0, maxTabs);
+    const first = ids[0];
+    if (first) return { ids, active: ids.includes(saved?.active ?? '') ? saved!.active! : first };
+  } catch {
+    // Unreadable: start over with one shell.
+  }
+  return { ids: ['main'], active: 'main' };
+}
+
+/** Random without crypto.randomUUID, which plain-http pages do not have. */
+const newTabId = () => Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(36).padStart(2, '0')).join('');
+
+function loadFontSize(): number {
+  const saved = Number(localStorage.getItem(fontSizeKey));
+  return saved >= minFontSize && saved <= maxFontSize ? saved : defaultFontSize;
+}
+
+const tabDomId = (id: string) => `terminal-tab-${id}`;
+
+function ToolButton({ label, onClick, disabled, pressed, children }: { label: string; onClick: () => void; disabled?: boolean; pressed?: boolean; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      aria-pressed={pressed}
+      disabled={disabled}
+      onClick={onClick}
+      className={`flex h-7 min-w-7 items-center justify-center gap-1.5 rounded px-1.5 text-sm hover:bg-slate-800 hover:text-white focus-visible:outline-2 focus-visible:outline-sky-400 disabled:opacity-40 disabled:hover:bg-transparent ${pressed ? 'bg-slate-800 text-sky-300' : 'text-slate-300'}`}
+    >
+      {children}
+    </button>
+  );
+}
+
+const icon = { width: 16, height: 16, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true } as const;
+
+export interface TerminalAppProps {
+  locale: Locale;
+}
+
+/** The terminal's tabs and tools around the shell of the active tab. */
+export function TerminalApp({ locale }: TerminalAppProps) {
+  const t = messages[locale].terminal;
+  const [tabs, setTabs] = useState(loadTabs);
+  const [fontSize, setFontSize] = useState(loadFontSize);
+  const [screenReader, setScreenReader] = useState(() => localStorage.getItem(screenReaderKey) === '1');
+  const [focusTerminal, setFocusTerminal] = useState(false);
+  const [resetFailed, setResetFailed] = useState(false);
+
+  useEffect(() => localStorage.setItem(tabsKey, JSON.stringify(tabs)), [tabs]);
+  useEffect(() => localStorage.setItem(fontSizeKey, String(fontSize)), [fontSize]);
+  useEffect(() => localStorage.setItem(screenReaderKey, screenReader ? '1' : '0'), [screenReader]);
+
+  const select = (active: string) => {
+    setFocusTerminal(false);
+    setTabs((current) => ({ ...current, active }));
+  };
+
+  const add = () => {
+    const id = newTabId();
+    setFocusTerminal(true);
+    setTabs((current) => ({ ids: [...current.ids, id], active: id }));
+  };
+
+  // The shell keeps running in the sandbox until the sandbox ends; the page just stops showing it.
+  const close = () =>
+    setTabs(({ ids, active }) => {
+      if (ids.length < 2) return { ids, active };
+      const index = ids.indexOf(active);
+      const rest = ids.filter((id) => id !== active);
+      return { ids: rest, active: rest[Math.min(index, rest.length - 1)]! };
+    });
+
+  const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    const index = tabs.ids.indexOf(tabs.active);
+    const target: Record<string, number> = { ArrowLeft: index - 1, ArrowRight: index + 1, Home: 0, End: tabs.ids.length - 1 };
+    if (event.key === 'Delete') return close();
+    const next = target[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const id = tabs.ids[(next + tabs.ids.length) % tabs.ids.length]!;
+    select(id);
+    document.getElementById(tabDomId(id))?.focus();
+  };
+
+  const reset = async () => {
+    if (!window.confirm(t.resetConfirm)) return;
+    setResetFailed(false);
+    const response = await fetch('/api/sandbox/reset', { method: 'POST', credentials: 'same-origin' }).catch(() => null);
+    // On success the server closes the terminal's socket and the terminal reconnects to the new sandbox.
+    if (!response?.ok) setResetFailed(true);
+  };
+
+  return (
+    <div className="flex h-full flex-col">
+      <div className="flex min-h-10 shrink-0 flex-wrap items-center gap-1 border-b border-slate-800 px-2 py-1.5">
+        <div role="tablist" aria-label={t.tabs} className="flex min-w-0 items-center gap-1 overflow-x-auto" onKeyDown={onTabKey}>
+          {tabs.ids.map((id, index) => (
+            <button
+              key={id}
+              id={tabDomId(id)}
+              type="button"
+              role="tab"
+              aria-selected={id === tabs.active}
+              aria-controls="terminal-tabpanel"
+              tabIndex={id === tabs.active ? 0 : -1}
+              onClick={() => select(id)}
+              className={`h-7 shrink-0 rounded px-2.5 text-sm focus-visible:outline-2 focus-visible:outline-sky-400 ${id === tabs.active ? 'bg-slate-800 font-medium text-white' : 'text-slate-400 hover:bg-slate-900 hover:text-slate-200'}`}
+            >
+              {t.tab(index + 1)}
+            </button>
+          ))}
+        </div>
+        {tabs.ids.length > 1 && (
+          <ToolButton label={t.closeTab} onClick={close}>
+            <svg {...icon}>
+              <path d="M6 6l12 12M18 6L6 18" />
+            </svg>
+          </ToolButton>
+        )}
+        <ToolButton label={t.newTab} onClick={add} disabled={tabs.ids.length >= maxTabs}>
+          <svg {...icon}>
+            <path d="M12 5v14M5 12h14" />
+          </svg>
+        </ToolButton>
+        <div className="ml-auto flex items-center gap-1">
+          <ToolButton label={t.smaller} onClick={() => setFontSize((size) => Math.max(minFontSize, size - 1))} disabled={fontSize <= minFontSize}>
+            <span aria-hidden="true" className="text-xs font-semibold">A−</span>
+          </ToolButton>
+          <ToolButton label={t.larger} onClick={() => setFontSize((size) => Math.min(maxFontSize, size + 1))} disabled={fontSize >= maxFontSize}>
+            <span aria-hidden="true" className="text-base font-semibold">A+</span>
+          </ToolButton>
+          <ToolButton label={t.screenReader} pressed={screenReader} onClick={() => setScreenReader((on) => !on)}>
+            <svg {...icon}>
+              <circle cx="12" cy="4.5" r="1.5" />
+              <path d="M5 8.5l7 1.5 7-1.5M12 10v4.5M8.5 21l3.5-6.5 3.5 6.5" />
+            </svg>
+          </ToolButton>
+          <ToolButton label={t.reset} onClick={reset}>
+            <svg {...icon}>
+              <path d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5" />
+            </svg>
+            <span aria-hidden="true" className="hidden @lg:inline">
+              {t.reset}
+            </span>
+          </ToolButton>
+        </div>
+      </div>
+      {resetFailed && (
+        <p role="alert" className="shrink-0 bg-red-950 px-3 py-1.5 text-sm text-red-200">
+          {t.resetFailed}
+        </p>
+      )}
+      <div role="tabpanel" id="terminal-tabpanel" aria-labelledby={tabDomId(tabs.active)} className="flex min-h-0 flex-1 flex-col">
+        <TerminalView key={tabs.active} tabId={tabs.active} locale={locale} t={t} fontSize={fontSize} screenReader={screenReader} autoFocus={focusTerminal} />
+      </div>
+    </div>
+  );
+}

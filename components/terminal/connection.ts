@@ -1,0 +1,224 @@
+import { CloseCode, closeReasonOf, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type Size, type Status } from '@/lib/terminal-protocol';
+
+/** Output handed to xterm but not yet drawn: above the high mark the server is asked to pause, below the low one to resume. */
+export const flowHighWatermark = 1024 * 1024;
+export const flowLowWatermark = 256 * 1024;
+
+const pingIntervalMs = 20_000;
+const firstRetryMs = 500;
+const maxRetryMs = 10_000;
+const resizeDebounceMs = 100;
+/** Keystrokes kept while disconnected, so a command typed or run during a reconnect is not lost. */
+const maxQueuedBytes = 64 * 1024;
+const inputChunkBytes = limits.maxFrameBytes / 2;
+
+export type ConnectionState =
+  | { phase: 'connecting' }
+  | { phase: 'open'; status: Status | null }
+  | { phase: 'reconnecting'; reason: CloseReason | null }
+  | { phase: 'closed'; reason: CloseReason | null };
+
+export interface ConnectionEvents {
+  /** A new socket is attached: the server redraws the screen, so the old one should be cleared. */
+  attached(): void;
+  /** Call `processed` once the bytes are on screen; that is what flow control counts. */
+  output(data: Uint8Array, processed: () => void): void;
+  change(state: ConnectionState): void;
+}
+
+let session: Promise<void> | null = null;
+
+/** The learner's cookie, asked for once per page and again only after the server rejected it. */
+function ensureSession(): Promise<void> {
+  if (!session) {
+    session = fetch('/api/session', { method: 'POST', credentials: 'same-origin' }).then((response) => {
+      if (!response.ok) throw new Error(`session: HTTP ${response.status}`);
+    });
+    session.catch(() => {
+      session = null;
+    });
+  }
+  return session;
+}
+
+const encoder = new TextEncoder();
+const sameSize = (a: Size | null, b: Size | null) => a?.cols === b?.cols && a?.rows === b?.rows;
+
+/** One terminal tab's socket: reconnects with backoff, keeps the server's size in step, and applies flow control. */
+export class TerminalConnection {
+  private socket: WebSocket | null = null;
+  private state: ConnectionState = { phase: 'connecting' };
+  private lastReady: Status | null = null;
+  private retryMs = firstRetryMs;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private resizeTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  /** Nothing has arrived since the last ping. */
+  private awaitingPong = false;
+  private size: Size | null = null;
+  private sentSize: Size | null = null;
+  private unprocessed = 0;
+  private paused = false;
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  /** Input goes to the server only once it says the shell is there; until then it waits in the queue. */
+  private shellReady = false;
+  private disposed = false;
+
+  constructor(
+    private readonly tabId: string,
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  /** Connects now, forgetting any backoff: the first connection, and the learner's "Reconnect". */
+  connect(): void {
+    clearTimeout(this.retryTimer);
+    this.retryMs = firstRetryMs;
+    this.emit({ phase: 'connecting' });
+    this.attempt();
+  }
+
+  input(data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    for (let start = 0; start < bytes.length; start += inputChunkBytes) {
+      const chunk = bytes.subarray(start, start + inputChunkBytes);
+      if (this.shellReady) this.send({ op: Op.input, data: chunk });
+      else if (this.queuedBytes + chunk.length <= maxQueuedBytes) {
+        this.queue.push(chunk);
+        this.queuedBytes += chunk.length;
+      }
+    }
+    // The server sees the keystroke and lifts an idle warning; clear it at once rather than after a round trip.
+    if (this.state.phase === 'open' && this.state.status?.state === 'warning' && this.state.status.reason === 'idle')
+      this.emit({ phase: 'open', status: this.lastReady });
+  }
+
+  resize(size: Size): void {
+    this.size = { cols: clamp(size.cols, limits.maxCols), rows: clamp(size.rows, limits.maxRows) };
+    clearTimeout(this.resizeTimer);
+    this.resizeTimer = setTimeout(() => this.sendSize(), resizeDebounceMs);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.resizeTimer);
+    this.drop();
+  }
+
+  private attempt(): void {
+    ensureSession().then(
+      () => this.open(),
+      () => this.retry(null),
+    );
+  }
+
+  private open(): void {
+    if (this.disposed) return;
+    this.drop();
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/terminal?tab=${encodeURIComponent(this.tabId)}`);
+    socket.binaryType = 'arraybuffer';
+    this.socket = socket;
+
+    socket.onopen = () => {
+      this.awaitingPong = false;
+      this.paused = false;
+      this.sentSize = null;
+      this.events.attached();
+      this.emit({ phase: 'open', status: null });
+      this.sendSize();
+      this.pingTimer = setInterval(() => {
+        // A whole interval without even a pong: the network is gone though the browser has not
+        // noticed (a closed laptop lid, a dropped Wi-Fi).
+        if (this.awaitingPong) {
+          this.drop();
+          this.retry(null);
+          return;
+        }
+        this.awaitingPong = true;
+        this.send({ op: Op.ping });
+      }, pingIntervalMs);
+    };
+
+    socket.onmessage = (event: MessageEvent<ArrayBuffer>) => {
+      this.awaitingPong = false;
+      const message = decodeServer(new Uint8Array(event.data));
+      if (message.op === Op.output) this.write(message.data);
+      else if (message.op === Op.status) this.onStatus(message.status);
+    };
+
+    socket.onclose = (event) => {
+      this.drop();
+      const reason = closeReasonOf(event.code);
+      if (reason === 'unauthorized') session = null;
+      // Anything that is not one of our codes is the network or a server restart: worth retrying.
+      if (reason && !CloseCode[reason].retry) this.emit({ phase: 'closed', reason });
+      else this.retry(reason);
+    };
+  }
+
+  private onStatus(status: Status): void {
+    if (status.state === 'ready') {
+      this.lastReady = status;
+      this.retryMs = firstRetryMs;
+      if (!this.shellReady) {
+        this.shellReady = true;
+        for (const chunk of this.queue.splice(0)) this.send({ op: Op.input, data: chunk });
+        this.queuedBytes = 0;
+      }
+    }
+    this.emit({ phase: 'open', status });
+  }
+
+  private write(data: Uint8Array): void {
+    this.unprocessed += data.length;
+    this.events.output(data, () => {
+      this.unprocessed -= data.length;
+      if (this.paused && this.unprocessed < flowLowWatermark) {
+        this.paused = false;
+        this.send({ op: Op.resume });
+      }
+    });
+    if (!this.paused && this.unprocessed > flowHighWatermark) {
+      this.paused = true;
+      this.send({ op: Op.pause });
+    }
+  }
+
+  private sendSize(): void {
+    if (!this.size || sameSize(this.size, this.sentSize) || this.socket?.readyState !== WebSocket.OPEN) return;
+    this.send({ op: Op.resize, size: this.size });
+    this.sentSize = this.size;
+  }
+
+  private send(message: ClientMessage): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(encodeClient(message));
+  }
+
+  private retry(reason: CloseReason | null): void {
+    if (this.disposed) return;
+    this.emit({ phase: 'reconnecting', reason });
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.attempt(), this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, maxRetryMs);
+  }
+
+  /** Forgets the current socket without letting its close event start another reconnect. */
+  private drop(): void {
+    clearInterval(this.pingTimer);
+    this.shellReady = false;
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket) return;
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    if (socket.readyState === WebSocket.CONNECTING || socket.readyState === WebSocket.OPEN) socket.close(1000);
+  }
+
+  private emit(state: ConnectionState): void {
+    this.state = state;
+    if (!this.disposed) this.events.change(state);
+  }
+}
+
+const clamp = (n: number, max: number) => Math.min(max, Math.max(1, Math.floor(n)));
