@@ -97,10 +97,10 @@ export function loadConfig(env: Env = process.env): Config {
       warnMs: minutes(number(env, 'COURSE_SANDBOX_WARN_MINUTES', 5)),
       poolSize: number(env, 'COURSE_SANDBOX_POOL', 2),
       capacity: number(env, 'COURSE_SANDBOX_CAPACITY', 40),
-      memoryBytes: bytes(env, 'COURSE_SANDBOX_MEMORY', '512m'),
+      memoryBytes: bytes(env, 'COURSE_SANDBOX_MEMORY', '1g'),
       cpus: number(env, 'COURSE_SANDBOX_CPUS', 1),
       pids: number(env, 'COURSE_SANDBOX_PIDS', 512),
-      diskBytes: bytes(env, 'COURSE_SANDBOX_DISK', '2g'),
+      diskBytes: bytes(env, 'COURSE_SANDBOX_DISK', '640m'),
       reapIntervalMs: number(env, 'COURSE_SANDBOX_REAP_MS', 5000),
     },
   };

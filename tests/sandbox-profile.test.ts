@@ -22,7 +22,7 @@ describe('the sandbox profile', () => {
     expect(host.MemorySwap).toBe(host.Memory);
     expect(host.NanoCpus).toBe(0.5e9);
     expect(host.PidsLimit).toBe(512);
-    expect(Object.values(host.Tmpfs as object)[0]).toMatch(/size=2147483648/);
+    expect((host.Tmpfs as Record<string, string>)['/home/learner/.local/share/docker']).toMatch(/size=671088640/);
     expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } });
   });
 

@@ -202,7 +202,7 @@ export function TerminalView({ tabId, locale, t, fontSize, screenReader, autoFoc
   else if (status?.state === 'starting') line = t.starting;
   else if (status?.state === 'resetting') line = t.resetting;
   else if (status?.state === 'queued') line = t.queued(status.position);
-  else if (status?.state === 'ready') line = `${t.connected} · ${t.expiresIn(Math.max(0, Math.ceil((status.expiresAt - now) / 60_000)))}`;
+  else if (status?.state === 'ready') line = `${t.connected} · ${t.expiresIn(Math.max(0, Math.floor((status.expiresAt - now) / 60_000)))}`;
   else if (warning) line = t.connected;
   else line = t.connecting;
 

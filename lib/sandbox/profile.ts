@@ -37,7 +37,15 @@ export function sandboxCreateOptions(name: string, config: SandboxConfig) {
       MemorySwap: config.memoryBytes,
       NanoCpus: Math.round(config.cpus * 1e9),
       PidsLimit: config.pids,
-      Tmpfs: { [innerDataDir]: `rw,exec,size=${config.diskBytes}` },
+      // Everything the learner can write lives on tmpfs, counted in the memory limit and sized to fit
+      // inside it, so filling a disk ends in "No space left" in the sandbox, never on the host.
+      Tmpfs: {
+        '/home/learner': 'rw,exec,size=64m',
+        [innerDataDir]: `rw,exec,size=${config.diskBytes}`,
+        '/tmp': 'rw,exec,nosuid,size=64m',
+        '/var/tmp': 'rw,nosuid,size=16m',
+        '/run': 'rw,nosuid,size=16m',
+      },
       NetworkMode: config.network,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },
       RestartPolicy: { Name: 'no' },
