@@ -23,6 +23,8 @@ export interface EngineConfig {
 }
 
 export interface SandboxConfig {
+  /** Which server's sandboxes these are, so several servers (or test runs) can share one engine. */
+  instance: string;
   image: string;
   network: string;
   dns: string;
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
       tlsDir: env.COURSE_ENGINE_TLS_DIR || null,
     },
     sandbox: {
+      instance: env.COURSE_INSTANCE || 'main',
       image: env.COURSE_SANDBOX_IMAGE || 'course/sandbox',
       network: env.COURSE_SANDBOX_NETWORK || 'course-sandboxes',
       dns: env.COURSE_SANDBOX_DNS || '10.213.16.3',

@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { EngineConfig, SandboxConfig } from '../config';
 import type { Size } from '../terminal-protocol';
-import { sandboxCreateOptions, sandboxLabel } from './profile';
+import { instanceLabel, sandboxCreateOptions, sandboxLabel } from './profile';
 
 /** The sandbox engine as the course uses it: the one module that talks to dockerode. */
 export class Engine {
@@ -29,9 +29,9 @@ export class Engine {
     await this.docker.ping();
   }
 
-  /** Every course sandbox on the engine, running or not. */
-  async list(): Promise<{ id: string; name: string; running: boolean }[]> {
-    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${sandboxLabel}=1`] } });
+  /** Every sandbox of one server instance on the engine, running or not. */
+  async list(instance: string): Promise<{ id: string; name: string; running: boolean }[]> {
+    const containers = await this.docker.listContainers({ all: true, filters: { label: [`${sandboxLabel}=1`, `${instanceLabel}=${instance}`] } });
     return containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), running: c.State === 'running' }));
   }
 

@@ -65,7 +65,7 @@ export class SandboxManager extends EventEmitter<Events> {
   /** Takes back the sandboxes a previous run left, and removes expired and stray ones. */
   private async adopt(): Promise<void> {
     const now = this.now();
-    for (const sandbox of await this.engine.list()) {
+    for (const sandbox of await this.engine.list(this.config.instance)) {
       const lease = leasePattern.exec(sandbox.name);
       const assignedAt = lease ? parseInt(lease[2]!, 36) : 0;
       if (sandbox.running && lease && now - assignedAt < this.config.ttlMs) {
@@ -241,7 +241,7 @@ export class SandboxManager extends EventEmitter<Events> {
     this.reaping = true;
     try {
       if (!this.adopted) await this.adopt();
-      const running = new Set((await this.engine.list()).filter((s) => s.running).map((s) => s.id));
+      const running = new Set((await this.engine.list(this.config.instance)).filter((s) => s.running).map((s) => s.id));
       this.pool = this.pool.filter((id) => running.has(id));
       const now = this.now();
       for (const lease of [...this.leases.values()]) {

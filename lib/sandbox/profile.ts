@@ -2,6 +2,7 @@ import type { SandboxConfig } from '../config';
 
 /** Labels that mark a container as a course sandbox, so the server can find its own after a restart. */
 export const sandboxLabel = 'course.sandbox';
+export const instanceLabel = 'course.instance';
 
 /** Where the rootless inner daemon keeps images and containers: a size-limited tmpfs. */
 const innerDataDir = '/home/learner/.local/share/docker';
@@ -16,7 +17,7 @@ export function sandboxCreateOptions(name: string, config: SandboxConfig) {
     name,
     Image: config.image,
     Hostname: 'sandbox',
-    Labels: { [sandboxLabel]: '1' },
+    Labels: { [sandboxLabel]: '1', [instanceLabel]: config.instance },
     HostConfig: {
       // The engine remaps root in here to an unprivileged host user; the learner's daemon runs rootless
       // inside that, so these capabilities never amount to power over the host.

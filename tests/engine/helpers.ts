@@ -3,7 +3,7 @@ import { loadConfig, type SandboxConfig } from '@/lib/config';
 import { Engine } from '@/lib/sandbox/engine';
 import { SandboxManager } from '@/lib/sandbox/manager';
 
-export const config = loadConfig({ COURSE_STATE_DIR: '.state/test' });
+export const config = loadConfig({ COURSE_STATE_DIR: '.state/test', COURSE_INSTANCE: 'engine-test' });
 export const engine = Engine.connect(config.engine);
 
 export const newSession = () => randomBytes(16).toString('hex');
@@ -14,8 +14,8 @@ export function manager(overrides: Partial<SandboxConfig> = {}) {
 }
 
 export async function removeAllSandboxes() {
-  for (const sandbox of await engine.list()) await engine.remove(sandbox.id);
-  await until(async () => (await engine.list()).length === 0);
+  for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
+  await until(async () => (await engine.list(config.sandbox.instance)).length === 0);
 }
 
 /** Runs a shell command in a sandbox as the given user (root of the sandbox is stronger than the learner). */

@@ -1,10 +1,10 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { engine, manager, newSession, removeAllSandboxes, until } from './helpers';
+import { config, engine, manager, newSession, removeAllSandboxes, until } from './helpers';
 
 beforeEach(removeAllSandboxes);
 afterAll(removeAllSandboxes);
 
-const names = async () => (await engine.list()).map((s) => s.name);
+const names = async () => (await engine.list(config.sandbox.instance)).map((s) => s.name);
 
 describe('sandbox lifecycle on the real engine', () => {
   it('gives a session its own sandbox, the same one again, and a fresh one after a reset', async () => {
@@ -16,7 +16,7 @@ describe('sandbox lifecycle on the real engine', () => {
     expect(await names()).toContainEqual(expect.stringMatching(new RegExp(`^course-s-${session}-`)));
 
     await sandboxes.reset(session);
-    expect((await engine.list()).map((s) => s.id)).not.toContain(lease.containerId);
+    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(lease.containerId);
     const fresh = await sandboxes.acquire(session);
     expect(fresh.containerId).not.toBe(lease.containerId);
     await sandboxes.reset(session);
@@ -45,7 +45,7 @@ describe('sandbox lifecycle on the real engine', () => {
     const lease = await sandboxes.acquire(newSession());
     await until(() => events.includes('ended:expired'), 15_000);
     expect(events).toEqual(['warning:ttl', 'ended:expired']);
-    expect((await engine.list()).map((s) => s.id)).not.toContain(lease.containerId);
+    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(lease.containerId);
     sandboxes.stop();
   });
 
@@ -94,13 +94,13 @@ describe('sandbox lifecycle on the real engine', () => {
     const after = manager();
     await after.start();
     expect(after.lease(session)?.containerId).toBe(lease.containerId);
-    expect((await engine.list()).map((s) => s.id)).not.toContain(stray);
+    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(stray);
     after.stop();
 
     const expired = manager({ ttlMs: 1 });
     await expired.start();
     expect(expired.lease(session)).toBeUndefined();
-    expect(await engine.list()).toEqual([]);
+    expect(await engine.list(config.sandbox.instance)).toEqual([]);
     expired.stop();
   });
 
