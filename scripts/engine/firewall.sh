@@ -30,6 +30,11 @@ if [ "${COURSE_SANDBOX_INTERNET:-0}" = 1 ]; then
   done
 fi
 iptables -A COURSE-SANDBOX -d "$private,$reserved${local_nets:+,$local_nets}" -j REJECT
+if [ "${COURSE_HUB_CACHE:-0}" = 1 ]; then
+  # The Docker Hub cache: sandboxes may ask it, and it alone may go out to Docker Hub over HTTPS.
+  iptables -I COURSE-SANDBOX 2 -d "$HUB_CACHE_IP" -p tcp --dport 5000 -j RETURN
+  iptables -A COURSE-SANDBOX -s "$HUB_CACHE_IP" -p tcp --dport 443 -j RETURN
+fi
 if [ "${COURSE_SANDBOX_INTERNET:-0}" = 1 ]; then
   iptables -A COURSE-SANDBOX -j RETURN
 else

@@ -8,7 +8,7 @@ RUN_DIR=/run/docker-course
 ENGINE_SOCK=$RUN_DIR/engine.sock
 ENGINE_PID=$RUN_DIR/engine.pid
 DATA_ROOT=/var/lib/docker-course
-STATE_DIR=${COURSE_STATE_DIR:-/var/lib/docker-course-state}
+STATE_DIR=${COURSE_ENGINE_STATE_DIR:-/var/lib/docker-course-state}
 LOG=$STATE_DIR/up.log
 
 # A remap user of our own: sandboxes need 165536 ids (65536 for the sandbox itself plus learner's
@@ -27,6 +27,7 @@ NET_GATEWAY=10.213.16.1
 NET_RANGE=10.213.24.0/21        # sandboxes' addresses; the course's own services sit below it
 MIRROR_IP=10.213.16.2
 DNS_IP=10.213.16.3
+HUB_CACHE_IP=10.213.16.4
 MIRROR_PORT=${COURSE_MIRROR_PORT:-15000}   # published on 127.0.0.1 only, for pushes from the host
 PUSH=127.0.0.1:$MIRROR_PORT
 

@@ -35,6 +35,14 @@ else
 fi
 # shellcheck disable=SC2086  # one word per dnsmasq option
 service course-dns course/dns --ip "$DNS_IP" -- $upstream
+# With COURSE_HUB_CACHE=1 a pull-through cache of Docker Hub joins the mirror: inner daemons ask the
+# course mirror first and the cache second, and only the cache (never a sandbox) reaches the internet.
+if [ "${COURSE_HUB_CACHE:-0}" = 1 ]; then
+  service course-hub-cache course/registry --ip "$HUB_CACHE_IP" --network-alias hub-cache \
+    -e REGISTRY_PROXY_REMOTEURL=https://registry-1.docker.io -v course-hub-cache:/var/lib/registry
+else
+  quiet docker rm -f course-hub-cache || true
+fi
 for _ in $(seq 50); do curl -sf "http://$PUSH/v2/" >/dev/null && break; sleep 0.1; done
 
 # publish SOURCE NAME:TAG...: pushes only when the mirror's manifest is not already this image's.
