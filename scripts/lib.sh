@@ -21,6 +21,13 @@ ensure_node_modules() {
   fi
 }
 
+# The sandbox engine, its images and the course mirror (scripts/engine/up.sh is idempotent).
+ensure_engine() {
+  step "starting the sandbox engine"
+  if [ "$(id -u)" -ne 0 ]; then echo "The sandbox engine needs root (it runs a dockerd of its own)." >&2; exit 1; fi
+  bash scripts/engine/up.sh
+}
+
 # Rebuilds the site only when its sources changed since the last build.
 ensure_build() {
   local hash

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Sets up everything the tests need, then runs them all: types, unit tests, browser tests.
+# Sets up everything the tests need, then runs them all: types, unit tests, the sandbox engine,
+# and browser tests against the real server and engine.
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 need_package chromium chromium fonts-noto-cjk
+ensure_engine
 step "type checking"
 npx tsc --noEmit
 step "unit tests"
 npx vitest run
+step "sandbox engine tests"
+bash scripts/engine/smoke.sh
+npx vitest run -c vitest.engine.config.ts
 ensure_build
 step "browser tests"
 npx playwright test
