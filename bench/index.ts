@@ -1,23 +1,38 @@
 // The benchmark command: measures the running product and prints one table.
-// Usage: npm run bench   (builds if needed, serves the course on a spare port, measures, stops)
+// Usage: npm run bench [-- --quick]   (serves the course on a spare port, measures, stops)
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../lib/config';
+import { Engine } from '../lib/sandbox/engine';
 import { pageWeight, type Row } from './page-weight';
+import { sandboxBench } from './sandbox';
+import { terminalBench } from './terminal';
 
 const port = 3200;
 const baseUrl = `http://localhost:${port}`;
+const quick = process.argv.includes('--quick');
+const env = { ...process.env, PORT: String(port), COURSE_STATE_DIR: '.state/bench-server', COURSE_INSTANCE: 'bench-server', COURSE_SANDBOX_POOL: '1' };
+const config = loadConfig(env);
+const engine = Engine.connect(config.engine);
 
-const server = spawn('npx', ['next', 'start', '-p', String(port)], { stdio: 'ignore', detached: true });
+const rows: Row[] = [];
+// The server runs as plain node (no npx wrapper), so its memory can be read from /proc.
+const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: 'ignore' });
 try {
   await waitFor(`${baseUrl}/en`);
-  const rows: Row[] = [...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers'))];
-  printTable(rows);
+  console.error('page weight');
+  rows.push(...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers')));
+  rows.push(...(await terminalBench(baseUrl, engine, config.sandbox.instance, server.pid!, quick ? 20 : 100)));
 } finally {
-  process.kill(-server.pid!, 'SIGTERM');
+  server.kill('SIGTERM');
+  await sleep(1000);
+  for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
 }
+rows.push(...(await sandboxBench({ samples: quick ? 3 : 20, capacityTarget: quick ? 3 : 40 })));
+printTable(rows);
 
 async function waitFor(url: string) {
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 240; i++) {
     if (await fetch(url).then((r) => r.ok, () => false)) return;
     await sleep(250);
   }

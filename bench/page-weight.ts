@@ -6,25 +6,31 @@ export interface Row {
   target: string;
 }
 
-/** JavaScript a lesson page loads before the terminal does: what every learner pays on arrival. */
+/** JavaScript a lesson page loads before the terminal, what every learner pays on arrival, and the terminal's own. */
 export async function pageWeight(baseUrl: string, path: string): Promise<Row[]> {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    const scripts: { url: string; transferred: number; decoded: number }[] = [];
+    const scripts: { transferred: number; decoded: number; beforeLoad: boolean }[] = [];
+    let loaded = false;
     page.on('requestfinished', async (request) => {
       if (request.resourceType() !== 'script') return;
+      const beforeLoad = !loaded;
       const sizes = await request.sizes();
-      const response = await request.response();
-      scripts.push({ url: request.url(), transferred: sizes.responseBodySize, decoded: (await response?.body())?.length ?? 0 });
+      const body = await (await request.response())?.body();
+      scripts.push({ transferred: sizes.responseBodySize, decoded: body?.length ?? 0, beforeLoad });
     });
-    await page.goto(baseUrl + path, { waitUntil: 'networkidle' });
+    await page.goto(baseUrl + path, { waitUntil: 'load' });
+    loaded = true;
+    // The terminal's code is fetched after the page is up.
+    await page.waitForFunction(() => 'xterm' in document.body.dataset || document.querySelector('.xterm'), null, { timeout: 30_000 });
+    await page.waitForTimeout(500);
     const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
-    const sum = (key: 'transferred' | 'decoded') => scripts.reduce((total, s) => total + s[key], 0);
+    const sum = (before: boolean, key: 'transferred' | 'decoded') =>
+      scripts.filter((s) => s.beforeLoad === before).reduce((total, s) => total + s[key], 0);
     return [
-      { measure: `lesson page JS files (${path})`, value: String(scripts.length), target: '' },
-      { measure: 'lesson page JS, compressed on the wire', value: kib(sum('transferred')), target: '≤ 250 KiB' },
-      { measure: 'lesson page JS, uncompressed', value: kib(sum('decoded')), target: '' },
+      { measure: 'lesson page JS before the terminal, compressed (uncompressed)', value: `${kib(sum(true, 'transferred'))} (${kib(sum(true, 'decoded'))})`, target: '≤ 250 KiB' },
+      { measure: 'terminal JS loaded lazily after the page, compressed', value: kib(sum(false, 'transferred')), target: '' },
     ];
   } finally {
     await browser.close();

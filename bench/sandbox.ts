@@ -26,6 +26,7 @@ async function removeAll() {
 export async function sandboxBench(options: { samples: number; capacityTarget: number }): Promise<Row[]> {
   await removeAll();
   const rows: Row[] = [];
+  console.error('sandbox: cold and warm starts');
 
   const cold: number[] = [];
   for (let i = 0; i < options.samples; i++) {
@@ -62,6 +63,7 @@ export async function sandboxBench(options: { samples: number; capacityTarget: n
   rows.push({ measure: 'first `docker pull nginx` in a new sandbox', value: pullResult.exitCode === 0 ? ms(pull) : 'failed', target: '' });
   await engine.remove(id);
 
+  console.error(`sandbox: how many active sandboxes fit (up to ${options.capacityTarget})`);
   // Sandboxes with a learner's small workload (a web server container), until the target or a failure.
   let fitted = 0;
   const memories: number[] = [];

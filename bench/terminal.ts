@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
+import type { Engine } from '../lib/sandbox/engine';
+import { decodeServer, encodeClient, Op } from '../lib/terminal-protocol';
+import { launchChromium } from './browser';
+import type { Row } from './page-weight';
+import { mib, ms, percentile } from './stats';
+
+const keystrokes = 200;
+
+/** A learner's socket to the server, as the browser opens it. */
+async function openTerminal(baseUrl: string, tab: string) {
+  const origin = baseUrl;
+  const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { origin } });
+  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+  const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/terminal?tab=${tab}`, { headers: { origin, cookie } });
+  let listener: (text: string) => void = () => {};
+  let containerReady: () => void;
+  const ready = new Promise<void>((resolve) => (containerReady = resolve));
+  ws.on('message', (data: Buffer) => {
+    const message = decodeServer(new Uint8Array(data));
+    if (message.op === Op.status && message.status.state === 'ready') containerReady();
+    if (message.op === Op.output) listener(Buffer.from(message.data).toString('latin1'));
+  });
+  await ready;
+  return {
+    ws,
+    type: (text: string) => ws.send(encodeClient({ op: Op.input, data: new TextEncoder().encode(text) })),
+    onOutput: (fn: (text: string) => void) => (listener = fn),
+  };
+}
+
+/** Time from sending one character to seeing it echoed, `keystrokes` times. */
+async function echoTimes(type: (text: string) => void, onOutput: (fn: (text: string) => void) => void): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < keystrokes; i++) {
+    const char = String.fromCharCode(97 + (i % 26));
+    const start = performance.now();
+    await new Promise<void>((resolve) => {
+      onOutput((text) => text.includes(char) && resolve());
+      type(char);
+    });
+    times.push(performance.now() - start);
+    if (i % 40 === 39) {
+      type('\x15'); // ^U clears the line, so the prompt never wraps
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return times;
+}
+
+async function findSandboxWithTab(engine: Engine, instance: string, tab: string): Promise<string> {
+  for (const sandbox of await engine.list(instance)) {
+    if ((await engine.run(sandbox.id, ['tmux', 'has-session', '-t', tab])).exitCode === 0) return sandbox.id;
+  }
+  throw new Error(`no sandbox has the terminal tab ${tab}`);
+}
+
+const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+export async function terminalBench(baseUrl: string, engine: Engine, instance: string, serverPid: number, floodMB: number): Promise<Row[]> {
+  const rows: Row[] = [];
+  console.error('terminal: keystroke echo');
+  const terminal = await openTerminal(baseUrl, 'bench');
+  await new Promise((r) => setTimeout(r, 500));
+  const viaGateway = await echoTimes(terminal.type, terminal.onOutput);
+
+  const exec = await engine.docker.getContainer(await findSandboxWithTab(engine, instance, 'bench')).exec({ Cmd: ['bash'], User: 'learner', Tty: true, AttachStdin: true, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+  let directListener: (text: string) => void = () => {};
+  stream.on('data', (chunk: Buffer) => directListener(chunk.toString('latin1')));
+  await new Promise((r) => setTimeout(r, 500));
+  const direct = await echoTimes((text) => stream.write(text), (fn) => (directListener = fn));
+  stream.destroy();
+
+  const overhead = percentile(viaGateway, 95) - percentile(direct, 95);
+  rows.push({ measure: `keystroke echo through the gateway, p50/p95 (n=${keystrokes})`, value: `${ms(percentile(viaGateway, 50))} / ${ms(percentile(viaGateway, 95))}`, target: '' });
+  rows.push({ measure: 'keystroke echo with a direct docker exec, p50/p95', value: `${ms(percentile(direct, 50))} / ${ms(percentile(direct, 95))}`, target: '' });
+  rows.push({ measure: 'echo overhead of the gateway at p95', value: `${overhead.toFixed(1)} ms`, target: '≤ 5 ms' });
+
+  // Output throughput through the shell, tmux, the gateway and the socket, with the server's memory.
+  // The end is noticed inside the sandbox: tmux draws the screen, so no output marker is reliable.
+  console.error('terminal: output throughput');
+  const size = floodMB * 1024 * 1024;
+  const benchSandbox = await findSandboxWithTab(engine, instance, 'bench');
+  let peak = rssOf(serverPid);
+  const baseline = peak;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(serverPid))), 50);
+  let received = 0;
+  terminal.onOutput((text) => (received += text.length));
+  const start = performance.now();
+  terminal.type(`rm -f /tmp/flood-done; head -c ${size} /dev/zero | tr '\\0' x | fold -w 100; touch /tmp/flood-done\r`);
+  while ((await engine.run(benchSandbox, ['test', '-f', '/tmp/flood-done'])).exitCode !== 0) await new Promise((r) => setTimeout(r, 100));
+  const seconds = (performance.now() - start) / 1000;
+  clearInterval(sampler);
+  rows.push({ measure: `shell output of ${floodMB} MB through the terminal, MB/s`, value: `${(size / 1e6 / seconds).toFixed(1)} MB/s`, target: '≥ 20 MB/s' });
+  rows.push({ measure: 'bytes that reached the browser side (tmux sends the screen, not every line)', value: mib(received), target: '' });
+  rows.push({ measure: 'server memory: before / peak during the flood', value: `${mib(baseline)} / ${mib(peak)}`, target: 'flat' });
+  terminal.ws.close();
+
+  // Page load to a usable prompt, in a real browser, with a warm pool and without one.
+  console.error('terminal: page load to prompt');
+  const browser = await launchChromium();
+  const promptTime = async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    const start = performance.now();
+    await page.goto(`${baseUrl}/en/virtualization/from-vms-to-containers`);
+    await page.waitForFunction(() => /\$ $/m.test((window as unknown as { __courseTerminal?: { text(): string } }).__courseTerminal?.text().trimEnd() + ' '), null, { timeout: 60_000 });
+    const time = performance.now() - start;
+    await context.close();
+    return time;
+  };
+  const warm: number[] = [];
+  const cold: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await new Promise((r) => setTimeout(r, 4000)); // the pool refills
+    warm.push(await promptTime());
+    cold.push(await promptTime()); // straight after: the pool is empty
+  }
+  await browser.close();
+  rows.push({ measure: 'page load to a usable prompt, warm pool, p50/max (n=3)', value: `${ms(percentile(warm, 50))} / ${ms(Math.max(...warm))}`, target: '≤ 1 s' });
+  rows.push({ measure: 'page load to a usable prompt, cold start, p50/max (n=3)', value: `${ms(percentile(cold, 50))} / ${ms(Math.max(...cold))}`, target: '' });
+  return rows;
+}
