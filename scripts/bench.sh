@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up what the benchmark needs, then prints its table.
+# Sets up what the benchmark needs, then prints its table (pass --quick for a short run).
 source "$(dirname "$0")/lib.sh"
 ensure_node_modules
 need_package chromium chromium fonts-noto-cjk
+ensure_engine
 ensure_build
-npx tsx bench/index.ts
+npx tsx bench/index.ts "$@"
