@@ -31,11 +31,15 @@ test('a reload finds the same shell, with its screen and its state', async ({ pa
 
 test('the shell follows the size of the terminal panel', async ({ page }) => {
   await openLessonTerminal(page);
+  let probe = 0;
   const sizes = async () => {
+    // Each probe prints its own number, so an earlier answer on screen is never taken for this one.
+    probe++;
     await page.getByTestId('terminal').click();
-    await typeCommand(page, 'clear; echo "size=$(stty size | tr " " x)"');
-    await waitForText(page, /size=\d+x\d+/);
-    return /size=(\d+)x(\d+)/.exec(await terminalText(page))!.slice(1).map(Number);
+    await typeCommand(page, `echo "size-${probe}=$(stty size | tr " " x)"`);
+    const answer = new RegExp(`^size-${probe}=(\\d+)x(\\d+)`, 'm');
+    await waitForText(page, answer);
+    return answer.exec(await terminalText(page))!.slice(1).map(Number);
   };
   const [rowsWide, colsWide] = await sizes();
   await page.setViewportSize({ width: 1100, height: 700 });

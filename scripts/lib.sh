@@ -1,6 +1,8 @@
 # Shared helpers for the setup scripts: each step is idempotent and quick when already done.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Next.js would otherwise try to send usage data to the internet from every build and server.
+export NEXT_TELEMETRY_DISABLED=1
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
