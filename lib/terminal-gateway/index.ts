@@ -74,6 +74,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
     // Frames that arrive while the sandbox starts are applied once the shell is there.
     let size = defaultSize;
     const early: Buffer[] = [];
+    let earlyBytes = 0;
     const messages = new TokenBucket(500, 2000);
     const resizes = new TokenBucket(10, 20);
     let queuedBytes = 0;
@@ -96,7 +97,11 @@ export function createTerminalGateway(deps: GatewayDeps) {
           case Op.input:
             deps.sandboxes.touch(session);
             if (shell) shell.stream.write(message.data);
-            else early.push(Buffer.from(message.data));
+            // Bounded: a client typing into a sandbox that is still starting cannot grow server memory.
+            else if (earlyBytes + message.data.length <= limits.maxFrameBytes) {
+              early.push(Buffer.from(message.data));
+              earlyBytes += message.data.length;
+            }
             break;
           case Op.resize:
             if (!resizes.take()) return close(ws, 'rateLimited');
