@@ -16,7 +16,7 @@ const handleNext = app.getRequestHandler();
 const engine = Engine.connect(config.engine);
 const sandboxes = new SandboxManager(engine, config.sandbox);
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
-const api = createApi({ config, sandboxes, requests: new RateLimiter(5, 20), clientAddress });
+const api = createApi({ config, engine, sandboxes, requests: new RateLimiter(5, 20), clientAddress });
 const gateway = createTerminalGateway({
   engine,
   sandboxes,

@@ -47,3 +47,18 @@ test('the shell follows the size of the terminal panel', async ({ page }) => {
   const [rowsSmall] = await sizes();
   expect(rowsSmall).toBeLessThan(rowsWide!);
 });
+
+test('a check fails before its step, saying what is missing, and passes after it', async ({ page }) => {
+  await openLessonTerminal(page, '/en/architecture/first-container');
+  const check = page.locator('[data-check="hello-world-ran"]');
+  await check.getByRole('button', { name: 'Check my work' }).click();
+  await expect(check).toHaveAttribute('data-state', 'failed');
+  await expect(check).toContainText('There is no container from the image “hello-world” yet.');
+  await expect(check).toContainText('Hint:');
+  const block = page.locator('[data-code-block]').filter({ has: page.locator('pre', { hasText: /^docker run hello-world\s*$/ }) }).first();
+  await block.hover();
+  await block.getByTestId('run-command').click();
+  await waitForText(page, /Hello from inside a container!/);
+  await check.getByRole('button', { name: 'Check my work' }).click();
+  await expect(check).toHaveAttribute('data-state', 'passed');
+});

@@ -1,11 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { evaluate } from './checks/evaluate';
+import { findCheck } from './checks/lookup';
 import type { Config } from './config';
 import type { RateLimiter } from './rate-limit';
+import type { Engine } from './sandbox/engine';
 import type { SandboxManager } from './sandbox/manager';
 import { newSessionToken, readCookie, sessionCookie, verifySessionToken } from './session';
 
 export interface ApiDeps {
   config: Config;
+  engine: Engine;
   sandboxes: SandboxManager;
   requests: RateLimiter;
   clientAddress: (request: IncomingMessage) => string;
@@ -18,7 +22,7 @@ export const sessionOf = (request: IncomingMessage, secret: Buffer) =>
  * The few HTTP endpoints that touch sandboxes. They live beside the WebSocket in the server process,
  * outside Next.js, so that nothing Next bundles ever imports the engine.
  */
-export function createApi({ config, sandboxes, requests, clientAddress }: ApiDeps) {
+export function createApi({ config, engine, sandboxes, requests, clientAddress }: ApiDeps) {
   const reply = (res: ServerResponse, status: number, body?: object) => {
     res.writeHead(status, body ? { 'content-type': 'application/json', 'cache-control': 'no-store' } : { 'cache-control': 'no-store' });
     res.end(body ? JSON.stringify(body) : undefined);
@@ -27,7 +31,7 @@ export function createApi({ config, sandboxes, requests, clientAddress }: ApiDep
   /** Returns false when the request is not for the API, so Next.js handles it. */
   return function handle(request: IncomingMessage, res: ServerResponse): boolean {
     const path = request.url?.split('?')[0] ?? '';
-    if (!path.startsWith('/api/session') && !path.startsWith('/api/sandbox/')) return false;
+    if (!['/api/session', '/api/sandbox/reset', '/api/check'].includes(path)) return false;
     if (request.method !== 'POST') return reply(res, 405, { error: 'use POST' }), true;
     // Browsers send Origin on every POST; an exact match keeps other sites from acting for a learner.
     if (!config.allowedOrigins.includes(request.headers.origin ?? '')) return reply(res, 403, { error: 'origin not allowed' }), true;
@@ -50,7 +54,43 @@ export function createApi({ config, sandboxes, requests, clientAddress }: ApiDep
       );
       return true;
     }
-    reply(res, 404, { error: 'not found' });
+    // /api/check: the page says which check; the server finds it in the course and asks the learner's daemon.
+    if (!session) return reply(res, 401, { error: 'no session' }), true;
+    readJson(request)
+      .then(async (body) => {
+        const { path: page, id } = (body ?? {}) as { path?: unknown; id?: unknown };
+        const found = typeof page === 'string' && typeof id === 'string' ? await findCheck(page, id) : null;
+        if (!found) return reply(res, 404, { error: 'no such check' });
+        const lease = sandboxes.lease(session);
+        if (!lease) return reply(res, 409, { error: found.locale === 'ko' ? '먼저 터미널을 열어 샌드박스를 시작하세요.' : 'Open the terminal first, so your sandbox is running.' });
+        sandboxes.touch(session);
+        const result = await evaluate(found.check, (args) => engine.run(lease.containerId, ['docker', ...args]));
+        reply(res, 200, result.passed ? { passed: true } : { passed: false, message: result.problem[found.locale], hint: found.check.hint });
+      })
+      .catch((error: Error) => reply(res, 400, { error: error.message }));
     return true;
   };
+}
+
+/** A small JSON body; anything larger or malformed is refused. */
+function readJson(request: IncomingMessage, limit = 4096): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new Error('request too large'));
+        request.destroy();
+      } else chunks.push(chunk);
+    });
+    request.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new Error('request is not JSON'));
+      }
+    });
+    request.on('error', reject);
+  });
 }

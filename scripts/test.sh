@@ -13,5 +13,7 @@ step "sandbox engine tests"
 bash scripts/engine/smoke.sh
 npx vitest run -c vitest.engine.config.ts
 ensure_build
+step "lesson runner: every check fails before its step and passes after it"
+npx tsx scripts/lesson-runner.ts
 step "browser tests"
 npx playwright test

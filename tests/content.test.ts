@@ -84,3 +84,32 @@ describe('compileContent', () => {
     expect(problems).toContainEqual(expect.stringMatching(/^en\/more\/three\.mdx: does not compile: /));
   });
 });
+
+describe('lesson checks', () => {
+  const withCheck = (check: string) => lesson('Two', `\`\`\`sh\ndocker run -d --name web nginx\n\`\`\`\n\n${check}`);
+
+  it('collects each check with the commands of its step', async () => {
+    const check = '<Check id="web" kind="container" name="web" state="running" hint="Run it." />';
+    const content = await makeContent({ 'en/basics/two.mdx': withCheck(check), 'ko/basics/two.mdx': withCheck(check.replace('Run it.', '실행하세요.')) });
+    cleanup = content.cleanup;
+    const lessonTwo = (await compileContent(content.dir)).en.course.modules[0]!.lessons[1]!;
+    expect(lessonTwo.checks).toEqual([
+      { check: { id: 'web', kind: 'container', name: 'web', state: 'running', hint: 'Run it.' }, commands: ['docker run -d --name web nginx'] },
+    ]);
+  });
+
+  it('rejects an unknown kind or attribute, naming the file and line', async () => {
+    const problems = await problemsOf({ 'en/basics/two.mdx': withCheck('<Check id="x" kind="spaceship" />') });
+    expect(problems).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line \d+: <Check> kind: /));
+    const more = await problemsOf({ 'en/basics/two.mdx': withCheck('<Check id="x" kind="image" name="a" privileged="true" />') });
+    expect(more).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line \d+: <Check> .*privileged/));
+  });
+
+  it('reports checks that differ between the languages', async () => {
+    const problems = await problemsOf({
+      'en/basics/two.mdx': withCheck('<Check id="web" kind="container" name="web" />'),
+      'ko/basics/two.mdx': withCheck('<Check id="web" kind="container" name="api" />'),
+    });
+    expect(problems).toContainEqual(expect.stringMatching(/basics\/two\.mdx: its <Check> elements differ/));
+  });
+});

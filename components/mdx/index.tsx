@@ -3,6 +3,7 @@ import type { ComponentProps, ReactNode } from 'react';
 import type { Locale } from '@/lib/i18n';
 import { messages } from '@/lib/messages';
 import { Callout } from './Callout';
+import { CheckButton } from './CheckButton.client';
 import { CopyButton } from './CopyButton.client';
 import { RunButton } from './RunButton.client';
 import type { MdxComponentName } from './names';
@@ -41,6 +42,8 @@ function createComponents(locale: Locale) {
     Tip: (props: { children: ReactNode }) => <Callout variant="tip" label={label.tip} {...props} />,
     Warning: (props: { children: ReactNode }) => <Callout variant="warning" label={label.warning} {...props} />,
     StackDiagram,
+    // Only the id reaches the browser: the check itself (and a challenge's solution) stays on the server.
+    Check: ({ id }: { id: string }) => <CheckButton id={id} labels={t.checks} />,
   } satisfies Record<MdxComponentName, unknown>;
   return {
     ...named,

@@ -5,6 +5,7 @@ import remarkGfm from 'remark-gfm';
 import rehypeSlug from 'rehype-slug';
 import rehypeShiki from '@shikijs/rehype';
 import { mdxComponentNames } from '../../components/mdx/names';
+import { checkSchema, type LessonCheck } from '../checks/schema';
 import { locales, type Locale } from '../i18n';
 import { courseMetaSchema, describeIssues, frontmatterSchema, type CourseMeta } from './schema';
 import type { Course, Heading, LessonEntry } from './types';
@@ -59,13 +60,14 @@ export async function compileContent(contentDir: string): Promise<Record<Locale,
         const compiled = await compileLesson(file, locale, known, (m) => report(file, m));
         if (!compiled) continue;
         code.set(`${module.slug}/${slug}`, compiled.code);
-        lessons.push({ ...compiled.frontmatter, slug, module: module.slug, headings: compiled.headings });
+        lessons.push({ ...compiled.frontmatter, slug, module: module.slug, headings: compiled.headings, checks: compiled.checks });
       }
       modules.push({ slug: module.slug, title: module.title, summary: module.summary, lessons });
     }
     result[locale] = { course: { locale, title: meta.title, description: meta.description, modules }, code };
   }
 
+  checkChecksParity(contentDir, result, report);
   if (problems.length) throw new ContentError(problems);
   return result;
 }
@@ -121,6 +123,22 @@ function checkParity(contentDir: string, metas: Map<Locale, CourseMeta>, report:
   }
 }
 
+/** Both languages check the same things in the same order; only hints are translated. */
+function checkChecksParity(contentDir: string, compiled: Partial<Record<Locale, CompiledCourse>>, report: (file: string, message: string) => void) {
+  const [first, ...rest] = Object.values(compiled);
+  if (!first) return;
+  const signature = (course: Course, key: string) => {
+    const lesson = course.modules.flatMap((m) => m.lessons).find((l) => `${l.module}/${l.slug}` === key);
+    return JSON.stringify(lesson?.checks.map(({ check: { hint: _, ...rest } }) => rest) ?? []);
+  };
+  for (const other of rest) {
+    for (const key of first.code.keys()) {
+      if (other.code.has(key) && signature(first.course, key) !== signature(other.course, key))
+        report(path.join(contentDir, other.course.locale, `${key}.mdx`), `its <Check> elements differ from the ${first.course.locale} lesson (only hints may differ)`);
+    }
+  }
+}
+
 const describe = (item: string) => (item.endsWith('/') ? `module "${item.slice(0, -1)}"` : `lesson "${item}"`);
 
 /** An .mdx file that meta.json does not list would silently never be shown. */
@@ -135,8 +153,9 @@ async function checkFilesListed(contentDir: string, locale: Locale, meta: Course
 
 interface CompiledLesson {
   code: string;
-  frontmatter: LessonEntry extends infer T ? Omit<T, 'slug' | 'module' | 'headings'> : never;
+  frontmatter: LessonEntry extends infer T ? Omit<T, 'slug' | 'module' | 'headings' | 'checks'> : never;
   headings: Heading[];
+  checks: LessonCheck[];
 }
 
 async function compileLesson(
@@ -158,6 +177,7 @@ async function compileLesson(
     report(message);
   };
   const headings: Heading[] = [];
+  const checks: LessonCheck[] = [];
   let result;
   try {
     result = await bundleMDX({
@@ -167,6 +187,7 @@ async function compileLesson(
           ...(options.remarkPlugins ?? []),
           remarkGfm,
           [remarkCheckComponents, complain],
+          [remarkCollectChecks, { checks, report: complain }],
           [remarkLessonLinks, { locale, knownLessons, report: complain }],
         ];
         options.rehypePlugins = [
@@ -189,7 +210,7 @@ async function compileLesson(
     return null;
   }
   if (complaints) return null;
-  return { code: result.code, frontmatter: frontmatter.data, headings };
+  return { code: result.code, frontmatter: frontmatter.data, headings, checks };
 }
 
 /** esbuild wraps MDX errors as "Build failed with 1 error"; the useful words are in its errors list. */
@@ -204,6 +225,8 @@ function compileMessage(error: unknown): string {
 interface Node {
   type: string;
   name?: string | null;
+  lang?: string | null;
+  attributes?: { type: string; name?: string; value?: unknown }[];
   url?: string;
   tagName?: string;
   value?: string;
@@ -227,6 +250,31 @@ function remarkCheckComponents(report: (message: string) => void) {
       if ((node.type === 'mdxJsxFlowElement' || node.type === 'mdxJsxTextElement') && node.name && /^[A-Z]/.test(node.name) && !known.has(node.name))
         report(`${at(node)}unknown component <${node.name}>; known components: ${mdxComponentNames.join(', ')}`);
     });
+}
+
+/**
+ * <Check> elements, validated against the check schema, each with the `sh` commands written since the
+ * previous check: the step the lesson runner performs to make it pass.
+ */
+function remarkCollectChecks(options: { checks: LessonCheck[]; report: (message: string) => void }) {
+  return (tree: Node) => {
+    let commands: string[] = [];
+    walk(tree, (node) => {
+      if (node.type === 'code' && node.lang === 'sh' && node.value) commands.push(node.value);
+      if ((node.type !== 'mdxJsxFlowElement' && node.type !== 'mdxJsxTextElement') || node.name !== 'Check') return;
+      const attributes: Record<string, unknown> = {};
+      for (const attribute of node.attributes ?? []) {
+        if (attribute.type !== 'mdxJsxAttribute' || !attribute.name || (attribute.value !== null && typeof attribute.value !== 'string'))
+          return options.report(`${at(node)}<Check> takes only plain text attributes, like name="web"`);
+        attributes[attribute.name] = attribute.value ?? 'true';
+      }
+      const parsed = checkSchema.safeParse(attributes);
+      if (!parsed.success) return describeIssues(parsed.error).forEach((m) => options.report(`${at(node)}<Check> ${m}`));
+      if (options.checks.some((c) => c.check.id === parsed.data.id)) return options.report(`${at(node)}<Check> id "${parsed.data.id}" is used twice`);
+      options.checks.push({ check: parsed.data, commands });
+      commands = [];
+    });
+  };
 }
 
 /** Lesson links are written locale-free as /module/lesson and must point at a real lesson. */

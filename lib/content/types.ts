@@ -1,4 +1,5 @@
 import type { Locale } from '../i18n';
+import type { LessonCheck } from '../checks/schema';
 import type { Frontmatter } from './schema';
 
 export interface Heading {
@@ -10,6 +11,8 @@ export interface LessonEntry extends Frontmatter {
   slug: string;
   module: string;
   headings: Heading[];
+  /** Checks in the order of the text, each with the commands of the step before it. */
+  checks: LessonCheck[];
 }
 
 export interface ModuleEntry {

@@ -1,0 +1,82 @@
+import type { Check } from './schema';
+
+/** Runs the docker CLI in the learner's sandbox, as the learner. */
+export type Docker = (args: string[]) => Promise<{ exitCode: number; stdout: string }>;
+
+/** What is missing, in both languages: the learner sees exactly which item is not there yet. */
+export interface Problem {
+  en: string;
+  ko: string;
+}
+
+export type CheckResult = { passed: true } | { passed: false; problem: Problem };
+
+const pass: CheckResult = { passed: true };
+const fail = (en: string, ko: string): CheckResult => ({ passed: false, problem: { en, ko } });
+
+/** "nginx", "nginx:latest" and "docker.io/library/nginx:latest" are one image. */
+export const normalizeImage = (ref: string) => {
+  const withTag = /:[^/]+$/.test(ref) ? ref : `${ref}:latest`;
+  return withTag.replace(/^(docker\.io\/)?(library\/)?/, '');
+};
+
+interface PsRow {
+  Names: string;
+  Image: string;
+  State: string;
+  Ports: string;
+}
+
+/** Asks the learner's own daemon; nothing the browser says is taken into account. */
+export async function evaluate(check: Check, docker: Docker): Promise<CheckResult> {
+  switch (check.kind) {
+    case 'container': {
+      const { stdout } = await docker(['ps', '-a', '--no-trunc', '--format', '{{json .}}']);
+      const rows = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as PsRow);
+      const candidates = rows.filter(
+        (row) => (!check.name || row.Names === check.name) && (check.name || !check.image || normalizeImage(row.Image) === normalizeImage(check.image)),
+      );
+      const what = check.name ? `named “${check.name}”` : `from the image “${check.image}”`;
+      const whatKo = check.name ? `이름이 “${check.name}”인` : `“${check.image}” 이미지로 만든`;
+      if (!candidates.length) return fail(`There is no container ${what} yet.`, `${whatKo} 컨테이너가 아직 없습니다.`);
+      const container = candidates.find((row) => !check.state || row.State === check.state) ?? candidates[0]!;
+      if (check.image && normalizeImage(container.Image) !== normalizeImage(check.image))
+        return fail(`The container ${what} runs the image “${container.Image}”, not “${check.image}”.`, `${whatKo} 컨테이너의 이미지가 “${check.image}”가 아니라 “${container.Image}”입니다.`);
+      if (check.state && container.State !== check.state)
+        return fail(`The container ${what} is ${container.State}, not ${check.state}.`, `${whatKo} 컨테이너의 상태가 ${check.state}가 아니라 ${container.State}입니다.`);
+      if (check.port && !new RegExp(`:${check.port}->`).test(container.Ports))
+        return fail(`The container ${what} does not publish port ${check.port}.`, `${whatKo} 컨테이너가 ${check.port} 포트를 공개하지 않습니다.`);
+      return pass;
+    }
+    case 'image': {
+      const { exitCode, stdout } = await docker(['image', 'inspect', check.name, '--format', '{{json .Config.Labels}}']);
+      if (exitCode !== 0) return fail(`There is no image “${check.name}” yet.`, `“${check.name}” 이미지가 아직 없습니다.`);
+      if (check.label) {
+        const [key, value] = [check.label.slice(0, check.label.indexOf('=')), check.label.slice(check.label.indexOf('=') + 1)];
+        const labels = (JSON.parse(stdout || 'null') ?? {}) as Record<string, string>;
+        if (labels[key] !== value)
+          return fail(`The image “${check.name}” has no label ${key}=${value}.`, `“${check.name}” 이미지에 ${key}=${value} 레이블이 없습니다.`);
+      }
+      return pass;
+    }
+    case 'volume': {
+      if ((await docker(['volume', 'inspect', check.name])).exitCode !== 0)
+        return fail(`There is no volume “${check.name}” yet.`, `“${check.name}” 볼륨이 아직 없습니다.`);
+      if (check.file) {
+        const probe = await docker(['run', '--rm', '-v', `${check.name}:/check:ro`, 'busybox', 'test', '-e', `/check${check.file}`]);
+        if (probe.exitCode !== 0) return fail(`The volume “${check.name}” has no file ${check.file}.`, `“${check.name}” 볼륨에 ${check.file} 파일이 없습니다.`);
+      }
+      return pass;
+    }
+    case 'network': {
+      const { exitCode, stdout } = await docker(['network', 'inspect', check.name, '--format', '{{json .Containers}}']);
+      if (exitCode !== 0) return fail(`There is no network “${check.name}” yet.`, `“${check.name}” 네트워크가 아직 없습니다.`);
+      if (check.container) {
+        const attached = Object.values((JSON.parse(stdout || 'null') ?? {}) as Record<string, { Name: string }>).map((c) => c.Name);
+        if (!attached.includes(check.container))
+          return fail(`The container “${check.container}” is not attached to the network “${check.name}”.`, `“${check.container}” 컨테이너가 “${check.name}” 네트워크에 연결되어 있지 않습니다.`);
+      }
+      return pass;
+    }
+  }
+}

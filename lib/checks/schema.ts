@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * What a lesson can check in the learner's Docker, declared in MDX as flat attributes, e.g.
+ * <Check id="web" kind="container" name="web" image="nginx" state="running" port="8080" />.
+ * (No attribute may be called `ref` or `key`: React keeps those for itself.)
+ * `solution` is a hidden command the lesson runner uses for challenges; learners never see it.
+ */
+const base = {
+  id: z.string().regex(/^[a-z0-9-]+$/, 'must be lowercase words joined by hyphens'),
+  hint: z.string().min(1).optional(),
+  solution: z.string().min(1).optional(),
+};
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+export const checkSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    ...base,
+    kind: z.literal('container'),
+    name: z.string().optional(),
+    image: z.string().optional(),
+    state: z.enum(['running', 'exited']).optional(),
+    port: port.optional(),
+  }),
+  z.strictObject({ ...base, kind: z.literal('image'), name: z.string().min(1), label: z.string().regex(/^[^=]+=.*$/, 'must be key=value').optional() }),
+  z.strictObject({ ...base, kind: z.literal('volume'), name: z.string().min(1), file: z.string().startsWith('/').optional() }),
+  z.strictObject({ ...base, kind: z.literal('network'), name: z.string().min(1), container: z.string().optional() }),
+]);
+
+export type Check = z.infer<typeof checkSchema>;
+
+/** A check and the `sh` blocks of the step before it, which the lesson runner runs to make it pass. */
+export interface LessonCheck {
+  check: Check;
+  commands: string[];
+}

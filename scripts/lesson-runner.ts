@@ -1,0 +1,61 @@
+// The lesson runner: proves that every check in every lesson works. For each lesson, in a fresh
+// sandbox, each check must fail before its step, the step's commands (and a challenge's hidden
+// solution) run, and then the check must pass. Usage: tsx scripts/lesson-runner.ts [module/lesson]
+import { readFile } from 'node:fs/promises';
+import { evaluate } from '../lib/checks/evaluate';
+import { loadConfig } from '../lib/config';
+import { compiledDir, coursePath } from '../lib/content/output';
+import type { Course, LessonEntry } from '../lib/content/types';
+import { locales } from '../lib/i18n';
+import { Engine } from '../lib/sandbox/engine';
+
+const config = loadConfig({ ...process.env, COURSE_INSTANCE: 'lesson-runner' });
+const engine = Engine.connect(config.engine);
+const only = process.argv[2];
+let passed = 0;
+let failed = 0;
+
+for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
+
+for (const locale of locales) {
+  const course = JSON.parse(await readFile(coursePath(compiledDir(process.cwd()), locale), 'utf8')) as Course;
+  for (const lesson of course.modules.flatMap((m) => m.lessons)) {
+    const name = `${lesson.module}/${lesson.slug}`;
+    if (only && only !== name) continue;
+    if (!lesson.checks.length) {
+      console.log(`-    ${locale} ${name}: no checks`);
+      continue;
+    }
+    const problems = await runLesson(lesson);
+    if (problems.length) failed++;
+    else passed++;
+    console.log(`${problems.length ? 'FAIL' : 'ok  '} ${locale} ${name} (${lesson.checks.length} checks)`);
+    for (const problem of problems) console.log(`       ${problem}`);
+  }
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
+
+async function runLesson(lesson: LessonEntry): Promise<string[]> {
+  const id = await engine.create(`course-pool-runner${Date.now().toString(36)}`, config.sandbox);
+  const problems: string[] = [];
+  try {
+    await engine.waitReady(id);
+    const docker = (args: string[]) => engine.run(id, ['docker', ...args], { timeoutMs: 120_000 });
+    for (const { check, commands } of lesson.checks) {
+      if ((await evaluate(check, docker)).passed) problems.push(`${check.id}: passes before its step`);
+      for (const script of [...commands, ...(check.solution ? [check.solution] : [])]) await runAsLearner(id, script);
+      const after = await evaluate(check, docker);
+      if (!after.passed) problems.push(`${check.id}: still fails after its step: ${after.problem.en}`);
+    }
+  } finally {
+    await engine.remove(id);
+  }
+  return problems;
+}
+
+/** Runs one code block as the learner would type it, keeping the working directory between blocks. */
+async function runAsLearner(id: string, script: string) {
+  const wrapped = `cd "$(cat ~/.runner-cwd 2>/dev/null || echo ~)"\n${script}\npwd > ~/.runner-cwd`;
+  await engine.run(id, ['bash', '-c', wrapped], { timeoutMs: 120_000 }).catch(() => {});
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, normalizeImage, type Docker } from '@/lib/checks/evaluate';
+
+/** A stand-in for the docker CLI in a sandbox: answers from a table, exit 1 for anything else. */
+const docker = (answers: Record<string, string>): Docker => async (args) => {
+  const key = args.join(' ');
+  return key in answers ? { exitCode: 0, stdout: answers[key]! } : { exitCode: 1, stdout: '' };
+};
+const ps = (...rows: object[]) => ({ 'ps -a --no-trunc --format {{json .}}': rows.map((r) => JSON.stringify(r)).join('\n') });
+const web = { Names: 'web', Image: 'nginx', State: 'running', Ports: '0.0.0.0:8080->80/tcp' };
+
+describe('evaluate', () => {
+  it('passes a container that matches name, image, state and port', async () => {
+    const result = await evaluate({ id: 'c', kind: 'container', name: 'web', image: 'nginx:latest', state: 'running', port: 8080 }, docker(ps(web)));
+    expect(result).toEqual({ passed: true });
+  });
+
+  it.each([
+    [{ name: 'api' }, /no container named “api”/],
+    [{ name: 'web', image: 'redis' }, /runs the image “nginx”, not “redis”/],
+    [{ name: 'web', state: 'exited' as const }, /is running, not exited/],
+    [{ name: 'web', port: 9090 }, /does not publish port 9090/],
+    [{ image: 'hello-world' }, /no container from the image “hello-world”/],
+  ])('says exactly what is missing: %o', async (spec, message) => {
+    const result = await evaluate({ id: 'c', kind: 'container', ...spec }, docker(ps(web)));
+    expect(result.passed).toBe(false);
+    if (!result.passed) {
+      expect(result.problem.en).toMatch(message);
+      expect(result.problem.ko).toBeTruthy();
+    }
+  });
+
+  it('checks images and their labels', async () => {
+    const answers = { 'image inspect myapp:1.0 --format {{json .Config.Labels}}': '{"stage":"test"}' };
+    expect(await evaluate({ id: 'i', kind: 'image', name: 'myapp:1.0', label: 'stage=test' }, docker(answers))).toEqual({ passed: true });
+    expect((await evaluate({ id: 'i', kind: 'image', name: 'myapp:1.0', label: 'stage=prod' }, docker(answers))).passed).toBe(false);
+    expect((await evaluate({ id: 'i', kind: 'image', name: 'myapp:2.0' }, docker(answers))).passed).toBe(false);
+  });
+
+  it('checks a volume and a file in it, and a network and who is attached', async () => {
+    const answers = {
+      'volume inspect data': '[]',
+      'run --rm -v data:/check:ro busybox test -e /check/notes.txt': '',
+      'network inspect app --format {{json .Containers}}': '{"abc":{"Name":"db"}}',
+    };
+    expect(await evaluate({ id: 'v', kind: 'volume', name: 'data', file: '/notes.txt' }, docker(answers))).toEqual({ passed: true });
+    expect((await evaluate({ id: 'v', kind: 'volume', name: 'data', file: '/other' }, docker(answers))).passed).toBe(false);
+    expect(await evaluate({ id: 'n', kind: 'network', name: 'app', container: 'db' }, docker(answers))).toEqual({ passed: true });
+    expect((await evaluate({ id: 'n', kind: 'network', name: 'app', container: 'web' }, docker(answers))).passed).toBe(false);
+  });
+
+  it('treats short and full image names as the same image', () => {
+    expect(normalizeImage('nginx')).toBe(normalizeImage('docker.io/library/nginx:latest'));
+    expect(normalizeImage('registry:5000/app')).toBe('registry:5000/app:latest');
+  });
+});
