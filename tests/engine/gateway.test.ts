@@ -82,10 +82,15 @@ describe('terminal gateway', () => {
   it('connects a valid session to a shell in its sandbox', async () => {
     const client = connect();
     await ready(client);
-    client.send({ op: Op.resize, size: { cols: 100, rows: 30 } });
-    client.type('stty size; echo gateway-$((6*7))\r');
+    client.type('echo gateway-$((6*7))\r');
     await until(() => client.output().includes('gateway-42'));
-    expect(client.output()).toContain('30 100');
+    // A resize travels beside the keystrokes, as in any terminal: ask until the shell has it.
+    client.send({ op: Op.resize, size: { cols: 100, rows: 30 } });
+    await until(async () => {
+      client.type('stty size\r');
+      await new Promise((r) => setTimeout(r, 300));
+      return client.output().includes('30 100');
+    });
     client.ws.close();
   });
 
