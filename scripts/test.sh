@@ -16,4 +16,7 @@ ensure_build
 step "lesson runner: every check fails before its step and passes after it"
 npx tsx scripts/lesson-runner.ts
 step "browser tests"
+# Sandboxes that an earlier run's learners left would count against this run's capacity.
+bash scripts/engine/remove-sandboxes.sh e2e
+bash scripts/engine/remove-sandboxes.sh e2e-restart
 npx playwright test
