@@ -1,11 +1,10 @@
 // The lesson runner: proves that every check in every lesson works. For each lesson, in a fresh
 // sandbox, each check must fail before its step, the step's commands (and a challenge's hidden
 // solution) run, and then the check must pass. Usage: tsx scripts/lesson-runner.ts [module/lesson]
-import { readFile } from 'node:fs/promises';
 import { evaluate } from '../lib/checks/evaluate';
 import { loadConfig } from '../lib/config';
-import { compiledDir, coursePath } from '../lib/content/output';
-import type { Course, LessonEntry } from '../lib/content/types';
+import { readCourse } from '../lib/content/output';
+import type { LessonEntry } from '../lib/content/types';
 import { locales } from '../lib/i18n';
 import { Engine } from '../lib/sandbox/engine';
 
@@ -18,7 +17,7 @@ let failed = 0;
 for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
 
 for (const locale of locales) {
-  const course = JSON.parse(await readFile(coursePath(compiledDir(process.cwd()), locale), 'utf8')) as Course;
+  const course = await readCourse(locale);
   for (const lesson of course.modules.flatMap((m) => m.lessons)) {
     const name = `${lesson.module}/${lesson.slug}`;
     if (only && only !== name) continue;

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { compiledDir, coursePath } from '../content/output';
-import type { Course } from '../content/types';
+import { readCourse } from '../content/output';
 import { isLocale, type Locale } from '../i18n';
 import type { Check } from './schema';
 
@@ -11,7 +9,7 @@ export async function findCheck(pagePath: string, id: string): Promise<{ locale:
   const match = lessonPath.exec(pagePath);
   if (!match || !isLocale(match[1])) return null;
   const locale = match[1];
-  const course = JSON.parse(await readFile(coursePath(compiledDir(process.cwd()), locale), 'utf8')) as Course;
+  const course = await readCourse(locale);
   const lesson = course.modules.find((m) => m.slug === match[2])?.lessons.find((l) => l.slug === match[3]);
   const found = lesson?.checks.find((c) => c.check.id === id);
   return found ? { locale, check: found.check } : null;

@@ -2,14 +2,14 @@ import 'server-only';
 import { readFile } from 'node:fs/promises';
 import { cache } from 'react';
 import type { Locale } from '../i18n';
-import { compiledDir, coursePath, lessonCodePath } from './output';
+import { compiledDir, lessonCodePath, readCourse } from './output';
 import type { Course } from './types';
 
 const dir = compiledDir(process.cwd());
 
 export const getCourse = cache(async (locale: Locale): Promise<Course> => {
   try {
-    return JSON.parse(await readFile(coursePath(dir, locale), 'utf8')) as Course;
+    return await readCourse(locale, dir);
   } catch (error) {
     throw new Error(`Compiled content is missing; run "npm run content" first (${(error as Error).message})`);
   }
