@@ -81,29 +81,15 @@ function frame(op: number, payload: Uint8Array): Uint8Array {
   return out;
 }
 
-const json = (op: number, value: unknown) => frame(op, encoder.encode(JSON.stringify(value)));
-
-export function encodeClient(message: ClientMessage): Uint8Array {
-  switch (message.op) {
-    case Op.input:
-      return frame(Op.input, message.data);
-    case Op.resize:
-      return json(Op.resize, message.size);
-    default:
-      return frame(message.op, new Uint8Array());
-  }
+/** Bytes travel as they are, structured payloads as JSON, and the rest is the opcode alone. */
+function encode(message: ClientMessage | ServerMessage): Uint8Array {
+  if ('data' in message) return frame(message.op, message.data);
+  const value = 'size' in message ? message.size : 'status' in message ? message.status : null;
+  return frame(message.op, value === null ? new Uint8Array() : encoder.encode(JSON.stringify(value)));
 }
 
-export function encodeServer(message: ServerMessage): Uint8Array {
-  switch (message.op) {
-    case Op.output:
-      return frame(Op.output, message.data);
-    case Op.status:
-      return json(Op.status, message.status);
-    default:
-      return frame(message.op, new Uint8Array());
-  }
-}
+export const encodeClient = (message: ClientMessage): Uint8Array => encode(message);
+export const encodeServer = (message: ServerMessage): Uint8Array => encode(message);
 
 export class ProtocolError extends Error {}
 
