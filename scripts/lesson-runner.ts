@@ -1,6 +1,9 @@
 // The lesson runner: proves that every check in every lesson works. For each lesson, in a fresh
 // sandbox, each check must fail before its step, the step's commands (and a challenge's hidden
-// solution) run, and then the check must pass. Usage: tsx scripts/lesson-runner.ts [module/lesson]
+// solution) run, and then the check must pass.
+// Usage: tsx scripts/lesson-runner.ts [--compiled DIR] [module/lesson]
+// COURSE_INSTANCE (default lesson-runner) names its sandboxes, so several runners can share an engine.
+import { parseArgs } from 'node:util';
 import { evaluate } from '../lib/checks/evaluate';
 import { loadConfig } from '../lib/config';
 import { readCourse } from '../lib/content/output';
@@ -8,16 +11,17 @@ import type { LessonEntry } from '../lib/content/types';
 import { locales } from '../lib/i18n';
 import { Engine } from '../lib/sandbox/engine';
 
-const config = loadConfig({ ...process.env, COURSE_INSTANCE: 'lesson-runner' });
+const { values, positionals } = parseArgs({ options: { compiled: { type: 'string' } }, allowPositionals: true });
+const config = loadConfig({ COURSE_INSTANCE: 'lesson-runner', ...process.env });
 const engine = Engine.connect(config.engine);
-const only = process.argv[2];
+const only = positionals[0];
 let passed = 0;
 let failed = 0;
 
 for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
 
 for (const locale of locales) {
-  const course = await readCourse(locale);
+  const course = await readCourse(locale, values.compiled);
   for (const lesson of course.modules.flatMap((m) => m.lessons)) {
     const name = `${lesson.module}/${lesson.slug}`;
     if (only && only !== name) continue;
