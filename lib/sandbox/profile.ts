@@ -32,7 +32,7 @@ export function sandboxCreateOptions(name: string, config: SandboxConfig) {
       ReadonlyPaths: [],
       // The course DNS: outside names fail at once instead of hanging pulls and lookups.
       Dns: [config.dns],
-      // slirp4netns, the inner daemon's network.
+      // pasta, the inner daemon's network.
       Devices: [{ PathOnHost: '/dev/net/tun', PathInContainer: '/dev/net/tun', CgroupPermissions: 'rwm' }],
       Memory: config.memoryBytes,
       MemorySwap: config.memoryBytes,
@@ -46,6 +46,7 @@ export function sandboxCreateOptions(name: string, config: SandboxConfig) {
         '/tmp': 'rw,exec,nosuid,size=64m',
         '/var/tmp': 'rw,nosuid,size=16m',
         '/run': 'rw,nosuid,size=16m',
+        '/var/lib/docker': 'rw,nosuid,size=16m',
       },
       NetworkMode: config.network,
       LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '2' } },

@@ -12,12 +12,12 @@
 #                                                                     fresh procfs; remapped root still cannot write
 #                                                                     host-wide files such as core_pattern
 #   --device /dev/net/tun                  [Devices: [{PathOnHost, PathInContainer: '/dev/net/tun',
-#                                                     CgroupPermissions: 'rwm'}]]   slirp4netns, the inner network
+#                                                     CgroupPermissions: 'rwm'}]]   pasta, the inner network
 #   --memory 1g --memory-swap 1g           [Memory, MemorySwap: 1073741824]  the tmpfs mounts below count here too
 #   --cpus 1                               [NanoCpus: 1e9]
 #   --pids-limit 512                       [PidsLimit: 512]           stops fork bombs
 #   --tmpfs /home/learner/.local/share/docker:rw,exec,size=640m   [Tmpfs]  inner daemon's data, gone on removal
-#   --tmpfs /home/learner, /tmp, /var/tmp, /run (small)           [Tmpfs]  everything the learner can write is
+#   --tmpfs /home/learner, /tmp, /var/tmp, /run, /var/lib/docker (small)         [Tmpfs]  everything the learner can write is
 #                                          tmpfs sized inside the memory limit, so a full disk stays in the sandbox
 #   --network course-sandboxes             [NetworkMode]              firewalled; the mirror is `mirror`
 #   --dns 10.213.16.3                      [Dns]                      course DNS: outside names fail at once
@@ -37,8 +37,8 @@ exec docker run -d --name "$name" \
   --device /dev/net/tun \
   --memory 1g --memory-swap 1g --cpus 1 --pids-limit 512 \
   --tmpfs /home/learner:rw,exec,size=64m --tmpfs /home/learner/.local/share/docker:rw,exec,size=640m \
-  --tmpfs /tmp:rw,exec,nosuid,size=64m --tmpfs /var/tmp:rw,nosuid,size=16m --tmpfs /run:rw,nosuid,size=16m \
+  --tmpfs /tmp:rw,exec,nosuid,size=64m --tmpfs /var/tmp:rw,nosuid,size=16m --tmpfs /run:rw,nosuid,size=16m --tmpfs /var/lib/docker:rw,nosuid,size=16m \
   --network "$NET" \
   --dns "$DNS_IP" \
   --hostname sandbox --label course.sandbox=1 \
-  course/sandbox
+  "${SANDBOX_IMAGE:-course/sandbox}"
