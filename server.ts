@@ -4,9 +4,12 @@ import { createServer, type IncomingMessage } from 'node:http';
 import next from 'next';
 import { createApi, sessionOf } from './lib/api';
 import { loadConfig } from './lib/config';
+import { localeFromAcceptLanguage } from './lib/i18n';
+import { createPreview, previewPath, previewPrefix, previewToken } from './lib/preview';
 import { RateLimiter } from './lib/rate-limit';
 import { Engine } from './lib/sandbox/engine';
 import { SandboxManager } from './lib/sandbox/manager';
+import { PortWatches } from './lib/sandbox/ports';
 import { createTerminalGateway } from './lib/terminal-gateway';
 
 const config = loadConfig();
@@ -15,12 +18,25 @@ const handleNext = app.getRequestHandler();
 
 const engine = Engine.connect(config.engine);
 const sandboxes = new SandboxManager(engine, config.sandbox);
+const ports = new PortWatches(engine);
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
+const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret);
 const api = createApi({ config, engine, sandboxes, requests: new RateLimiter(5, 20), clientAddress });
+const preview = createPreview({
+  async resolve(token) {
+    const found = sandboxes.findNode((id) => previewToken(config.secret, id) === token);
+    const address = found && (await engine.address(found.containerId, config.sandbox.network));
+    return found && address ? { session: found.lease.session, address, ports: await ports.ports(found.containerId) } : null;
+  },
+  sessionOf: learnerOf,
+  locale: (request) => localeFromAcceptLanguage(request.headers['accept-language']),
+});
 const gateway = createTerminalGateway({
   engine,
   sandboxes,
-  sessionOf: (request) => sessionOf(request, config.secret),
+  ports,
+  previewUrl: (containerId, port) => previewPath(previewToken(config.secret, containerId), port),
+  sessionOf: learnerOf,
   isAllowedOrigin: (origin) => origin !== undefined && config.allowedOrigins.includes(origin),
   connections: new RateLimiter(2, 20),
   clientAddress,
@@ -31,11 +47,12 @@ await app.prepare();
 await sandboxes.start();
 
 const server = createServer((request, response) => {
-  if (!api(request, response)) void handleNext(request, response);
+  if (!api(request, response) && !preview.handle(request, response)) void handleNext(request, response);
 });
 const handleNextUpgrade = app.getUpgradeHandler();
 server.on('upgrade', (request, socket, head) => {
   if (request.url?.startsWith('/ws/terminal')) gateway.handleUpgrade(request, socket, head);
+  else if (request.url?.startsWith(previewPrefix)) preview.handleUpgrade(request, socket, head);
   else if (config.dev) void handleNextUpgrade(request, socket, head);
   else socket.destroy();
 });

@@ -64,7 +64,7 @@ export function createApi({ config, engine, sandboxes, requests, clientAddress }
         const lease = sandboxes.lease(session);
         if (!lease) return reply(res, 409, { error: found.locale === 'ko' ? '먼저 터미널을 열어 샌드박스를 시작하세요.' : 'Open the terminal first, so your sandbox is running.' });
         sandboxes.touch(session);
-        const result = await evaluate(found.check, (args) => engine.run(lease.containerId, ['docker', ...args]));
+        const result = await evaluate(found.check, (args) => engine.run(lease.nodes[0]!, ['docker', ...args]));
         reply(res, 200, result.passed ? { passed: true } : { passed: false, message: result.problem[found.locale], hint: found.check.hint });
       })
       .catch((error: Error) => reply(res, 400, { error: error.message }));

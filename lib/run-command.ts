@@ -7,6 +7,8 @@ export const runEvent = 'course:run';
 
 export interface RunDetail {
   command: string;
+  /** In a lab: the node (from 1) whose shell should run it; otherwise the tab in view runs it. */
+  node?: number;
 }
 
 declare global {
@@ -15,8 +17,8 @@ declare global {
   }
 }
 
-export function runInTerminal(command: string): void {
-  window.dispatchEvent(new CustomEvent(runEvent, { detail: { command } }));
+export function runInTerminal(command: string, node?: number): void {
+  window.dispatchEvent(new CustomEvent(runEvent, { detail: { command, node } }));
 }
 
 /** What the shell receives for a code block: its lines, each followed by Enter. */

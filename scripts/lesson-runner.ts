@@ -3,13 +3,16 @@
 // solution) run, and then the check must pass.
 // Usage: tsx scripts/lesson-runner.ts [--compiled DIR] [module/lesson]
 // COURSE_INSTANCE (default lesson-runner) names its sandboxes, so several runners can share an engine.
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { evaluate } from '../lib/checks/evaluate';
 import { loadConfig } from '../lib/config';
 import { readCourse } from '../lib/content/output';
+import { sandboxNodes } from '../lib/content/schema';
 import type { LessonEntry } from '../lib/content/types';
 import { locales } from '../lib/i18n';
 import { Engine } from '../lib/sandbox/engine';
+import { SandboxManager } from '../lib/sandbox/manager';
 
 const { values, positionals } = parseArgs({ options: { compiled: { type: 'string' } }, allowPositionals: true });
 const config = loadConfig({ COURSE_INSTANCE: 'lesson-runner', ...process.env });
@@ -18,7 +21,9 @@ const only = positionals[0];
 let passed = 0;
 let failed = 0;
 
+const sandboxes = new SandboxManager(engine, { ...config.sandbox, poolSize: 0 });
 for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
+for (const network of await engine.listLabNetworks(config.sandbox.instance)) await engine.removeNetwork(network);
 
 for (const locale of locales) {
   const course = await readCourse(locale, values.compiled);
@@ -40,19 +45,21 @@ console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
 
 async function runLesson(lesson: LessonEntry): Promise<string[]> {
-  const id = await engine.create(`course-pool-runner${Date.now().toString(36)}`, config.sandbox);
+  // A learner of its own: a fresh sandbox, or a fresh lab for a Swarm lesson, as the server would give.
+  const session = randomBytes(16).toString('hex');
+  const { nodes } = await sandboxes.acquire(session, undefined, undefined, Math.max(1, sandboxNodes[lesson.sandbox]));
   const problems: string[] = [];
   try {
-    await engine.waitReady(id);
-    const docker = (args: string[]) => engine.run(id, ['docker', ...args], { timeoutMs: 120_000 });
+    // Checks ask node1, as the check API does.
+    const docker = (args: string[]) => engine.run(nodes[0]!, ['docker', ...args], { timeoutMs: 120_000 });
     for (const { check, commands } of lesson.checks) {
       if ((await evaluate(check, docker)).passed) problems.push(`${check.id}: passes before its step`);
-      for (const script of [...commands, ...(check.solution ? [check.solution] : [])]) await runAsLearner(id, script);
+      for (const { script, node } of [...commands, ...(check.solution ? [{ script: check.solution, node: 1 }] : [])]) await runAsLearner(nodes[node - 1]!, script);
       const after = await evaluate(check, docker);
       if (!after.passed) problems.push(`${check.id}: still fails after its step: ${after.problem.en}`);
     }
   } finally {
-    await engine.remove(id);
+    await sandboxes.reset(session);
   }
   return problems;
 }

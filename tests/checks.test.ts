@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, normalizeImage, type Docker } from '@/lib/checks/evaluate';
+import { checkSchema } from '@/lib/checks/schema';
 
 /** A stand-in for the docker CLI in a sandbox: answers from a table, exit 1 for anything else. */
 const docker = (answers: Record<string, string>): Docker => async (args) => {
@@ -7,6 +8,8 @@ const docker = (answers: Record<string, string>): Docker => async (args) => {
   return key in answers ? { exitCode: 0, stdout: answers[key]! } : { exitCode: 1, stdout: '' };
 };
 const ps = (...rows: object[]) => ({ 'ps -a --no-trunc --format {{json .}}': rows.map((r) => JSON.stringify(r)).join('\n') });
+const compose = (...rows: string[]) =>
+  docker({ 'ps -a --filter label=com.docker.compose.project=visits --format {{.Label "com.docker.compose.service"}} {{.State}}': rows.join('\n') });
 const web = { Names: 'web', Image: 'nginx', State: 'running', Ports: '0.0.0.0:8080->80/tcp' };
 
 describe('evaluate', () => {
@@ -47,6 +50,32 @@ describe('evaluate', () => {
     expect((await evaluate({ id: 'v', kind: 'volume', name: 'data', file: '/other' }, docker(answers))).passed).toBe(false);
     expect(await evaluate({ id: 'n', kind: 'network', name: 'app', container: 'db' }, docker(answers))).toEqual({ passed: true });
     expect((await evaluate({ id: 'n', kind: 'network', name: 'app', container: 'web' }, docker(answers))).passed).toBe(false);
+  });
+
+  it('passes a Compose project that runs each listed service and enough containers', async () => {
+    const check = { id: 'p', kind: 'compose', project: 'visits', services: 'web,redis', running: 3 } as const;
+    expect(await evaluate(check, compose('redis running', 'web running', 'web running', 'web exited'))).toEqual({ passed: true });
+  });
+
+  it.each([
+    [{}, compose(), /no container of the Compose project “visits”/],
+    [{ services: 'web,db' }, compose('web running', 'redis running'), /has no container for the service “db”/],
+    [{ services: 'web,redis' }, compose('web running', 'redis exited'), /No container of the service “redis” in the Compose project “visits” is running/],
+    [{ running: 4 }, compose('redis running', 'web running', 'web running', 'web exited'), /at least 4 running containers, and has 3/],
+  ])('says what a Compose project is missing: %o', async (spec, daemon, message) => {
+    const result = await evaluate({ id: 'p', kind: 'compose', project: 'visits', ...spec }, daemon);
+    expect(result.passed).toBe(false);
+    if (!result.passed) {
+      expect(result.problem.en).toMatch(message);
+      expect(result.problem.ko).toBeTruthy();
+    }
+  });
+
+  it('reads a compose check from plain MDX attributes', () => {
+    const attributes = { id: 'p', kind: 'compose', project: 'visits', services: 'web,redis', running: '4' };
+    expect(checkSchema.parse(attributes)).toMatchObject({ services: 'web,redis', running: 4 });
+    expect(checkSchema.safeParse({ ...attributes, services: 'web, redis' }).success).toBe(false);
+    expect(checkSchema.safeParse({ ...attributes, project: 'My App' }).success).toBe(false);
   });
 
   it('treats short and full image names as the same image', () => {

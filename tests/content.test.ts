@@ -86,7 +86,7 @@ describe('compileContent', () => {
 });
 
 describe('lesson checks', () => {
-  const withCheck = (check: string) => lesson('Two', `\`\`\`sh\ndocker run -d --name web nginx\n\`\`\`\n\n${check}`);
+  const withCheck = (check: string) => lesson('Two', `\`\`\`sh\ndocker run -d --name web nginx\n\`\`\`\n\n\`\`\`sh node2\ndocker ps\n\`\`\`\n\n${check}`);
 
   it('collects each check with the commands of its step', async () => {
     const check = '<Check id="web" kind="container" name="web" state="running" hint="Run it." />';
@@ -94,8 +94,22 @@ describe('lesson checks', () => {
     cleanup = content.cleanup;
     const lessonTwo = (await compileContent(content.dir)).en.course.modules[0]!.lessons[1]!;
     expect(lessonTwo.checks).toEqual([
-      { check: { id: 'web', kind: 'container', name: 'web', state: 'running', hint: 'Run it.' }, commands: ['docker run -d --name web nginx'] },
+      {
+        check: { id: 'web', kind: 'container', name: 'web', state: 'running', hint: 'Run it.' },
+        commands: [
+          { script: 'docker run -d --name web nginx', node: 1 },
+          { script: 'docker ps', node: 2 },
+        ],
+      },
     ]);
+  });
+
+  it('marks a code block that runs on a lab node, so its Run button types it there', async () => {
+    const check = '<Check id="web" kind="container" name="web" />';
+    const content = await makeContent({ 'en/basics/two.mdx': withCheck(check), 'ko/basics/two.mdx': withCheck(check) });
+    cleanup = content.cleanup;
+    const { code } = (await compileContent(content.dir)).en;
+    expect(code.get('basics/two')).toMatch(/"data-node": ?"2"/);
   });
 
   it('rejects an unknown kind or attribute, naming the file and line', async () => {

@@ -13,7 +13,10 @@ export function RunButton({ label, title }: { label: string; title: string }) {
       data-testid="run-command"
       title={title}
       className="flex items-center gap-1 rounded border border-sky-600 bg-sky-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-sky-700 dark:border-sky-500 dark:bg-sky-600 dark:hover:bg-sky-500"
-      onClick={(event) => runInTerminal(event.currentTarget.closest('[data-code-block]')?.querySelector('pre')?.textContent ?? '')}
+      onClick={(event) => {
+        const pre = event.currentTarget.closest('[data-code-block]')?.querySelector('pre');
+        runInTerminal(pre?.textContent ?? '', Number(pre?.dataset.node) || undefined);
+      }}
     >
       <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true">
         <path d="M2 1l7 4-7 4z" fill="currentColor" />

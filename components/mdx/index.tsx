@@ -50,8 +50,13 @@ function createComponents(locale: Locale) {
     h2: (props: ComponentProps<'h2'>) => <Heading as="h2" anchorLabel={t.anchorLabel} {...props} />,
     h3: (props: ComponentProps<'h3'>) => <Heading as="h3" anchorLabel={t.anchorLabel} {...props} />,
     a: Anchor,
-    pre: (props: ComponentProps<'pre'> & { 'data-language'?: string }) => (
+    pre: (props: ComponentProps<'pre'> & { 'data-language'?: string; 'data-node'?: string }) => (
       <div data-code-block className="not-prose group relative my-5">
+        {props['data-node'] && (
+          <span className="absolute -top-2.5 left-3 rounded bg-sky-700 px-1.5 text-xs font-medium text-white" title={t.runsOn(`node${props['data-node']}`)}>
+            node{props['data-node']}
+          </span>
+        )}
         <pre {...props} className={`${props.className ?? ''} overflow-x-auto rounded-lg border border-slate-200 p-4 text-sm leading-relaxed dark:border-slate-700`} />
         <div className="absolute top-2 right-2 flex gap-1.5 opacity-0 transition group-focus-within:opacity-100 group-hover:opacity-100 pointer-coarse:opacity-100">
           {props['data-language'] === 'sh' && <RunButton label={t.run} title={t.runTitle} />}

@@ -1,6 +1,7 @@
 import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Locale } from '@/lib/i18n';
 import { messages } from '@/lib/messages';
+import { runEvent, type RunDetail } from '@/lib/run-command';
 import { TerminalView } from './TerminalView';
 
 const tabsKey = 'terminal-tabs';
@@ -61,20 +62,70 @@ const icon = { width: 16, height: 16, viewBox: '0 0 24 24', fill: 'none', stroke
 
 export interface TerminalAppProps {
   locale: Locale;
+  /** How many machines the lesson's lab has: 1 for one Docker host, more for a Swarm lab. */
+  nodes: number;
 }
 
 /** The terminal's tabs and tools around the shell of the active tab. */
-export function TerminalApp({ locale }: TerminalAppProps) {
+export function TerminalApp({ locale, nodes }: TerminalAppProps) {
+  return nodes > 1 ? <LabTerminal locale={locale} nodes={nodes} /> : <ShellTabs locale={locale} />;
+}
+
+/** A lab: one tab per node, named as the node, and each lesson command typed into its node's tab. */
+function LabTerminal({ locale, nodes }: TerminalAppProps) {
+  const t = messages[locale].terminal;
+  const names = Array.from({ length: nodes }, (_, i) => `node${i + 1}`);
+  const [active, setActive] = useState(1);
+  const [pending, setPending] = useState<{ node: number; command: string } | null>(null);
+  const tools = useTools();
+
+  // The command reaches the node's shell once; switching tabs later must not type it again.
+  useEffect(() => {
+    if (pending) setPending(null);
+  }, [pending]);
+
+  useEffect(() => {
+    const onRun = (event: CustomEvent<RunDetail>) => {
+      const node = event.detail.node;
+      if (!node || node === active || node > nodes) return;
+      setPending({ node, command: event.detail.command });
+      setActive(node);
+    };
+    window.addEventListener(runEvent, onRun);
+    return () => window.removeEventListener(runEvent, onRun);
+  }, [active, nodes]);
+
+  return (
+    <TerminalFrame
+      locale={locale}
+      tools={tools}
+      tabs={names.map((name) => ({ id: name, label: t.nodeTab(name), title: t.nodeTabTitle(name) }))}
+      active={names[active - 1]!}
+      onSelect={(id) => setActive(names.indexOf(id) + 1)}
+    >
+      <TerminalView
+        key={active}
+        tabId={names[active - 1]!}
+        node={{ index: active, count: nodes }}
+        initialCommand={pending?.node === active ? pending.command : undefined}
+        locale={locale}
+        t={t}
+        fontSize={tools.fontSize}
+        screenReader={tools.screenReader}
+        autoFocus={pending?.node === active}
+      />
+    </TerminalFrame>
+  );
+}
+
+/** One Docker host: shell tabs the learner opens and closes, remembered across reloads. */
+function ShellTabs({ locale }: { locale: Locale }) {
   const t = messages[locale].terminal;
   const [tabs, setTabs] = useState(loadTabs);
-  const [fontSize, setFontSize] = useState(loadFontSize);
-  const [screenReader, setScreenReader] = useState(() => localStorage.getItem(screenReaderKey) === '1');
   const [focusTerminal, setFocusTerminal] = useState(false);
-  const [resetFailed, setResetFailed] = useState(false);
+  const tools = useTools();
 
   useEffect(() => localStorage.setItem(tabsKey, JSON.stringify(tabs)), [tabs]);
-  useEffect(() => localStorage.setItem(fontSizeKey, String(fontSize)), [fontSize]);
-  useEffect(() => localStorage.setItem(screenReaderKey, screenReader ? '1' : '0'), [screenReader]);
 
   const select = (active: string) => {
     setFocusTerminal(false);
@@ -96,15 +147,79 @@ export function TerminalApp({ locale }: TerminalAppProps) {
       return { ids: rest, active: rest[Math.min(index, rest.length - 1)]! };
     });
 
+  return (
+    <TerminalFrame
+      locale={locale}
+      tools={tools}
+      tabs={tabs.ids.map((id, index) => ({ id, label: t.tab(index + 1) }))}
+      active={tabs.active}
+      onSelect={select}
+      onClose={tabs.ids.length > 1 ? close : undefined}
+      onAdd={tabs.ids.length < maxTabs ? add : undefined}
+    >
+      <TerminalView
+        key={tabs.active}
+        tabId={tabs.active}
+        node={{ index: 1, count: 1 }}
+        locale={locale}
+        t={t}
+        fontSize={tools.fontSize}
+        screenReader={tools.screenReader}
+        autoFocus={focusTerminal}
+      />
+    </TerminalFrame>
+  );
+}
+
+/** Font size and screen-reader mode, remembered across lessons. */
+function useTools() {
+  const [fontSize, setFontSize] = useState(loadFontSize);
+  const [screenReader, setScreenReader] = useState(() => localStorage.getItem(screenReaderKey) === '1');
+  useEffect(() => localStorage.setItem(fontSizeKey, String(fontSize)), [fontSize]);
+  useEffect(() => localStorage.setItem(screenReaderKey, screenReader ? '1' : '0'), [screenReader]);
+  return { fontSize, setFontSize, screenReader, setScreenReader };
+}
+
+interface FrameTab {
+  id: string;
+  label: string;
+  title?: string;
+}
+
+/** The tab bar and tools around the shell in view. */
+function TerminalFrame({
+  locale,
+  tools,
+  tabs,
+  active,
+  onSelect,
+  onClose,
+  onAdd,
+  children,
+}: {
+  locale: Locale;
+  tools: ReturnType<typeof useTools>;
+  tabs: FrameTab[];
+  active: string;
+  onSelect: (id: string) => void;
+  onClose?: () => void;
+  onAdd?: () => void;
+  children: ReactNode;
+}) {
+  const t = messages[locale].terminal;
+  const [resetFailed, setResetFailed] = useState(false);
+  const { fontSize, setFontSize, screenReader, setScreenReader } = tools;
+
   const onTabKey = (event: KeyboardEvent<HTMLDivElement>) => {
-    const index = tabs.ids.indexOf(tabs.active);
-    const target: Record<string, number> = { ArrowLeft: index - 1, ArrowRight: index + 1, Home: 0, End: tabs.ids.length - 1 };
-    if (event.key === 'Delete') return close();
+    const ids = tabs.map((tab) => tab.id);
+    const index = ids.indexOf(active);
+    const target: Record<string, number> = { ArrowLeft: index - 1, ArrowRight: index + 1, Home: 0, End: ids.length - 1 };
+    if (event.key === 'Delete') return onClose?.();
     const next = target[event.key];
     if (next === undefined) return;
     event.preventDefault();
-    const id = tabs.ids[(next + tabs.ids.length) % tabs.ids.length]!;
-    select(id);
+    const id = ids[(next + ids.length) % ids.length]!;
+    onSelect(id);
     document.getElementById(tabDomId(id))?.focus();
   };
 
@@ -120,34 +235,37 @@ export function TerminalApp({ locale }: TerminalAppProps) {
     <div className="flex h-full flex-col">
       <div className="flex min-h-10 shrink-0 flex-wrap items-center gap-1 border-b border-slate-800 px-2 py-1.5">
         <div role="tablist" aria-label={t.tabs} className="flex min-w-0 items-center gap-1 overflow-x-auto" onKeyDown={onTabKey}>
-          {tabs.ids.map((id, index) => (
+          {tabs.map(({ id, label, title }) => (
             <button
               key={id}
               id={tabDomId(id)}
               type="button"
               role="tab"
-              aria-selected={id === tabs.active}
+              title={title}
+              aria-selected={id === active}
               aria-controls="terminal-tabpanel"
-              tabIndex={id === tabs.active ? 0 : -1}
-              onClick={() => select(id)}
-              className={`h-7 shrink-0 rounded px-2.5 text-sm focus-visible:outline-2 focus-visible:outline-sky-400 ${id === tabs.active ? 'bg-slate-800 font-medium text-white' : 'text-slate-400 hover:bg-slate-900 hover:text-slate-200'}`}
+              tabIndex={id === active ? 0 : -1}
+              onClick={() => onSelect(id)}
+              className={`h-7 shrink-0 rounded px-2.5 text-sm focus-visible:outline-2 focus-visible:outline-sky-400 ${id === active ? 'bg-slate-800 font-medium text-white' : 'text-slate-400 hover:bg-slate-900 hover:text-slate-200'}`}
             >
-              {t.tab(index + 1)}
+              {label}
             </button>
           ))}
         </div>
-        {tabs.ids.length > 1 && (
-          <ToolButton label={t.closeTab} onClick={close}>
+        {onClose && (
+          <ToolButton label={t.closeTab} onClick={onClose}>
             <svg {...icon}>
               <path d="M6 6l12 12M18 6L6 18" />
             </svg>
           </ToolButton>
         )}
-        <ToolButton label={t.newTab} onClick={add} disabled={tabs.ids.length >= maxTabs}>
-          <svg {...icon}>
-            <path d="M12 5v14M5 12h14" />
-          </svg>
-        </ToolButton>
+        {onAdd && (
+          <ToolButton label={t.newTab} onClick={onAdd}>
+            <svg {...icon}>
+              <path d="M12 5v14M5 12h14" />
+            </svg>
+          </ToolButton>
+        )}
         <div className="ml-auto flex items-center gap-1">
           <ToolButton label={t.smaller} onClick={() => setFontSize((size) => Math.max(minFontSize, size - 1))} disabled={fontSize <= minFontSize}>
             <span aria-hidden="true" className="text-xs font-semibold">A−</span>
@@ -176,8 +294,8 @@ export function TerminalApp({ locale }: TerminalAppProps) {
           {t.resetFailed}
         </p>
       )}
-      <div role="tabpanel" id="terminal-tabpanel" aria-labelledby={tabDomId(tabs.active)} className="flex min-h-0 flex-1 flex-col">
-        <TerminalView key={tabs.active} tabId={tabs.active} locale={locale} t={t} fontSize={fontSize} screenReader={screenReader} autoFocus={focusTerminal} />
+      <div role="tabpanel" id="terminal-tabpanel" aria-labelledby={tabDomId(active)} className="flex min-h-0 flex-1 flex-col">
+        {children}
       </div>
     </div>
   );

@@ -5,9 +5,9 @@ import { Terminal, type ITheme } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import type { Messages } from '@/lib/messages';
 import { commandKeystrokes, runEvent, terminalPresence, type RunDetail } from '@/lib/run-command';
-import { CloseCode } from '@/lib/terminal-protocol';
+import { CloseCode, type PublishedPort } from '@/lib/terminal-protocol';
 import type { Locale } from '@/lib/i18n';
-import { TerminalConnection, type ConnectionState } from './connection';
+import { TerminalConnection, type ConnectionState, type NodeChoice } from './connection';
 import { isMac, terminalKeys } from './keys';
 import { Notice } from './Notice';
 
@@ -109,6 +109,9 @@ const dotColour: Record<DataState, string> = {
 
 export interface TerminalViewProps {
   tabId: string;
+  node: NodeChoice;
+  /** A lesson command to type once the shell is there (a Run button that asked for this node's tab). */
+  initialCommand?: string;
   locale: Locale;
   t: Messages['terminal'];
   fontSize: number;
@@ -117,10 +120,11 @@ export interface TerminalViewProps {
 }
 
 /** One shell: xterm on one socket, with what the sandbox is doing shown around it. */
-export function TerminalView({ tabId, locale, t, fontSize, screenReader, autoFocus }: TerminalViewProps) {
+export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize, screenReader, autoFocus }: TerminalViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const terminalRef = useRef<{ terminal: Terminal; fit: FitAddon; connection: TerminalConnection } | null>(null);
   const [state, setState] = useState<ConnectionState>({ phase: 'connecting' });
+  const [ports, setPorts] = useState<PublishedPort[]>([]);
   const status = state.phase === 'open' ? state.status : null;
   const warning = status?.state === 'warning' ? status : null;
   const now = useNow(warning ? 1000 : 30_000);
@@ -137,10 +141,11 @@ export function TerminalView({ tabId, locale, t, fontSize, screenReader, autoFoc
     terminal.attachCustomKeyEventHandler(terminalKeys(terminal, isMac()));
     terminal.textarea?.setAttribute('aria-describedby', hintId);
 
-    const connection = new TerminalConnection(tabId, {
+    const connection = new TerminalConnection(tabId, node, {
       attached: () => terminal.reset(),
       output: (data, processed) => terminal.write(data, processed),
       change: setState,
+      ports: setPorts,
     });
     const subscriptions = [
       terminal.onData((data) => connection.input(data)),
@@ -155,7 +160,10 @@ export function TerminalView({ tabId, locale, t, fontSize, screenReader, autoFoc
     connection.connect();
 
     let focusFrame = 0;
+    if (initialCommand) connection.input(commandKeystrokes(initialCommand));
     const onRun = (event: CustomEvent<RunDetail>) => {
+      // In a lab, a command for another node is that node's tab's to run.
+      if ((event.detail.node ?? node.index) !== node.index) return;
       connection.input(commandKeystrokes(event.detail.command));
       // After the page has had a chance to show the terminal pane.
       focusFrame = requestAnimationFrame(() => terminal.focus());
@@ -239,6 +247,26 @@ export function TerminalView({ tabId, locale, t, fontSize, screenReader, autoFoc
           </div>
         )}
       </div>
+      {ports.length > 0 && (
+        <div aria-label={t.publishedPorts} role="group" className="flex shrink-0 flex-wrap items-center gap-1.5 border-t border-slate-800 px-3 py-1.5">
+          {ports.map(({ port, url }) => (
+            <a
+              key={port}
+              href={url}
+              target="_blank"
+              rel="noopener"
+              title={t.openPortTitle(port)}
+              data-testid="preview-link"
+              className="inline-flex items-center gap-1 rounded border border-emerald-700 px-2 py-0.5 text-xs font-medium text-emerald-300 hover:bg-emerald-950 focus-visible:outline-2 focus-visible:outline-emerald-400"
+            >
+              {t.openPort(port)}
+              <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true">
+                <path d="M3 1h6v6M9 1L2 8" fill="none" stroke="currentColor" strokeWidth="1.5" />
+              </svg>
+            </a>
+          ))}
+        </div>
+      )}
       <div data-testid="terminal-status" data-state={dataState} className="flex h-7 shrink-0 items-center gap-2 border-t border-slate-800 px-3 text-xs text-slate-400">
         <span aria-hidden="true" className={`h-2 w-2 shrink-0 rounded-full ${dotColour[dataState]}`} />
         <span role="status" className="truncate">

@@ -1,4 +1,4 @@
-import { CloseCode, closeReasonOf, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type Size, type Status } from '@/lib/terminal-protocol';
+import { CloseCode, closeReasonOf, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
 
 /** Output handed to xterm but not yet drawn: above the high mark the server is asked to pause, below the low one to resume. */
 export const flowHighWatermark = 1024 * 1024;
@@ -24,6 +24,14 @@ export interface ConnectionEvents {
   /** Call `processed` once the bytes are on screen; that is what flow control counts. */
   output(data: Uint8Array, processed: () => void): void;
   change(state: ConnectionState): void;
+  /** The ports this node publishes now, each with its preview address. */
+  ports(ports: PublishedPort[]): void;
+}
+
+/** Which node of the learner's lab a tab shows: `index` from 1 of `count` nodes (1 outside labs). */
+export interface NodeChoice {
+  index: number;
+  count: number;
 }
 
 let session: Promise<void> | null = null;
@@ -67,6 +75,7 @@ export class TerminalConnection {
 
   constructor(
     private readonly tabId: string,
+    private readonly node: NodeChoice,
     private readonly events: ConnectionEvents,
   ) {}
 
@@ -117,7 +126,7 @@ export class TerminalConnection {
     if (this.disposed) return;
     this.drop();
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/ws/terminal?tab=${encodeURIComponent(this.tabId)}`);
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/terminal?tab=${encodeURIComponent(this.tabId)}&nodes=${this.node.count}&node=${this.node.index}`);
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
 
@@ -146,6 +155,7 @@ export class TerminalConnection {
       const message = decodeServer(new Uint8Array(event.data));
       if (message.op === Op.output) this.write(message.data);
       else if (message.op === Op.status) this.onStatus(message.status);
+      else if (message.op === Op.ports) this.events.ports(message.ports);
     };
 
     socket.onclose = (event) => {

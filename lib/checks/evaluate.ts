@@ -78,5 +78,22 @@ export async function evaluate(check: Check, docker: Docker): Promise<CheckResul
       }
       return pass;
     }
+    case 'compose': {
+      const project = `Compose project “${check.project}”`;
+      const projectKo = `Compose 프로젝트 “${check.project}”`;
+      const { stdout } = await docker(['ps', '-a', '--filter', `label=com.docker.compose.project=${check.project}`, '--format', '{{.Label "com.docker.compose.service"}} {{.State}}']);
+      const rows = stdout.split('\n').filter(Boolean).map((line) => line.split(' ') as [service: string, state: string]);
+      if (!rows.length) return fail(`There is no container of the ${project} yet.`, `${projectKo}의 컨테이너가 아직 없습니다.`);
+      const running = rows.filter(([, state]) => state === 'running');
+      for (const service of check.services?.split(',') ?? []) {
+        if (!rows.some(([name]) => name === service))
+          return fail(`The ${project} has no container for the service “${service}”.`, `${projectKo}에 “${service}” 서비스의 컨테이너가 없습니다.`);
+        if (!running.some(([name]) => name === service))
+          return fail(`No container of the service “${service}” in the ${project} is running.`, `${projectKo}에서 “${service}” 서비스의 컨테이너가 하나도 실행 중이 아닙니다.`);
+      }
+      if (check.running && running.length < check.running)
+        return fail(`The ${project} needs at least ${check.running} running containers, and has ${running.length}.`, `${projectKo}에는 실행 중인 컨테이너가 적어도 ${check.running}개 있어야 하는데, 지금은 ${running.length}개입니다.`);
+      return pass;
+    }
   }
 }

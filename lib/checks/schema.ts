@@ -3,6 +3,8 @@ import { z } from 'zod';
 /**
  * What a lesson can check in the learner's Docker, declared in MDX as flat attributes, e.g.
  * <Check id="web" kind="container" name="web" image="nginx" state="running" port="8080" />.
+ * A `compose` check names a Compose project, the services that must each have a running container
+ * (comma-separated) and optionally how many of its containers must run at least, e.g. after a scale.
  * (No attribute may be called `ref` or `key`: React keeps those for itself.)
  * `solution` is a hidden command the lesson runner uses for challenges; learners never see it.
  */
@@ -26,12 +28,19 @@ export const checkSchema = z.discriminatedUnion('kind', [
   z.strictObject({ ...base, kind: z.literal('image'), name: z.string().min(1), label: z.string().regex(/^[^=]+=.*$/, 'must be key=value').optional() }),
   z.strictObject({ ...base, kind: z.literal('volume'), name: z.string().min(1), file: z.string().startsWith('/').optional() }),
   z.strictObject({ ...base, kind: z.literal('network'), name: z.string().min(1), container: z.string().optional() }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('compose'),
+    project: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be a Compose project name: lowercase letters, digits, - and _'),
+    services: z.string().regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be service names joined by commas, like web,redis').optional(),
+    running: z.coerce.number().int().min(1).optional(),
+  }),
 ]);
 
 export type Check = z.infer<typeof checkSchema>;
 
-/** A check and the `sh` blocks of the step before it, which the lesson runner runs to make it pass. */
+/** A check and the `sh` blocks of the step before it (with the lab node each runs on, from 1), which the lesson runner runs to make it pass. */
 export interface LessonCheck {
   check: Check;
-  commands: string[];
+  commands: { script: string; node: number }[];
 }

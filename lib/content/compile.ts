@@ -226,6 +226,7 @@ interface Node {
   type: string;
   name?: string | null;
   lang?: string | null;
+  meta?: string | null;
   attributes?: { type: string; name?: string; value?: unknown }[];
   url?: string;
   tagName?: string;
@@ -258,9 +259,9 @@ function remarkCheckComponents(report: (message: string) => void) {
  */
 function remarkCollectChecks(options: { checks: LessonCheck[]; report: (message: string) => void }) {
   return (tree: Node) => {
-    let commands: string[] = [];
+    let commands: LessonCheck['commands'] = [];
     walk(tree, (node) => {
-      if (node.type === 'code' && node.lang === 'sh' && node.value) commands.push(node.value);
+      if (node.type === 'code' && node.lang === 'sh' && node.value) commands.push({ script: node.value, node: nodeOfMeta(node.meta) ?? 1 });
       if ((node.type !== 'mdxJsxFlowElement' && node.type !== 'mdxJsxTextElement') || node.name !== 'Check') return;
       const attributes: Record<string, unknown> = {};
       for (const attribute of node.attributes ?? []) {
@@ -305,8 +306,15 @@ function rehypeCollectHeadings(headings: Heading[]) {
 }
 
 /** Lets the code block component know the language (e.g. to offer "run" on sh blocks). */
+/** ```sh node2 runs on node2 of a lab: the meta word names the node. Without one, the shell in view runs it. */
+export function nodeOfMeta(meta: string | null | undefined): number | undefined {
+  const named = /(?:^|\s)node([1-9])(?:\s|$)/.exec(meta ?? '');
+  return named ? Number(named[1]) : undefined;
+}
+
 const tagLanguage = {
-  pre(this: { options: { lang: string } }, node: Node) {
-    node.properties = { ...node.properties, 'data-language': this.options.lang };
+  pre(this: { options: { lang: string; meta?: { __raw?: string } } }, node: Node) {
+    const onNode = nodeOfMeta(this.options.meta?.__raw);
+    node.properties = { ...node.properties, 'data-language': this.options.lang, ...(onNode ? { 'data-node': String(onNode) } : {}) };
   },
 };

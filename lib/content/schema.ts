@@ -4,6 +4,8 @@ const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lowercase wor
 
 /** What a lesson needs from the sandbox engine: nothing, one Docker host, or a multi-node Swarm lab. */
 export const sandboxKinds = ['none', 'docker', 'swarm'] as const;
+/** How many machines each kind of lesson gives the learner (a Swarm lab: one manager, two workers). */
+export const sandboxNodes: Record<(typeof sandboxKinds)[number], number> = { none: 0, docker: 1, swarm: 3 };
 
 export const frontmatterSchema = z.strictObject({
   title: z.string().trim().min(1),

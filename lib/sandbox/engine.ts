@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -60,6 +61,56 @@ export class Engine {
     await this.docker.getContainer(id).rename({ name });
   }
 
+  /** The sandbox's address on the sandbox network: where its published ports answer. */
+  async address(id: string, network: string): Promise<string | null> {
+    const info = await this.docker.getContainer(id).inspect();
+    return info.NetworkSettings.Networks[network]?.IPAddress || null;
+  }
+
+  /**
+   * A lab's private network: internal (it routes nowhere) and with a bridge name the firewall knows
+   * (`cl-…`), so its nodes reach each other and nothing else.
+   */
+  async createLabNetwork(name: string, instance: string): Promise<void> {
+    await this.docker
+      .createNetwork({
+        Name: name,
+        Internal: true,
+        Labels: { [sandboxLabel]: '1', [instanceLabel]: instance },
+        Options: { 'com.docker.network.bridge.name': `cl-${createHash('sha256').update(name).digest('hex').slice(0, 12)}` },
+      })
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 409) throw error;
+      });
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    await this.docker
+      .getNetwork(name)
+      .remove()
+      .catch((error: { statusCode?: number }) => {
+        if (error.statusCode !== 404) throw error;
+      });
+  }
+
+  async listLabNetworks(instance: string): Promise<string[]> {
+    const networks = await this.docker.listNetworks({ filters: { label: [`${sandboxLabel}=1`, `${instanceLabel}=${instance}`] } });
+    return networks.map((n) => n.Name);
+  }
+
+  /** Makes a running sandbox node `node` of a lab: on the lab's network under that name, and named so. */
+  async joinLab(id: string, network: string, node: string): Promise<void> {
+    await this.docker
+      .getNetwork(network)
+      .connect({ Container: id, EndpointConfig: { Aliases: [node] } })
+      .catch((error: { statusCode?: number; message?: string }) => {
+        // Already connected: a second join after a restart.
+        if (!(error.statusCode === 403 && /already exists/.test(error.message ?? ''))) throw error;
+      });
+    const { exitCode, stderr } = await this.run(id, ['sandbox-node', node], { user: 'root' });
+    if (exitCode !== 0) throw new Error(stderr.trim() || `sandbox-node ${node} failed`);
+  }
+
   /** Runs a command to completion and returns its exit code and output (stdout and stderr apart). */
   async run(id: string, cmd: string[], options: { user?: string; timeoutMs?: number } = {}) {
     const exec = await this.docker.getContainer(id).exec({
@@ -85,6 +136,18 @@ export class Engine {
     }
     const { ExitCode } = await exec.inspect();
     return { exitCode: ExitCode ?? -1, stdout: stdout.text(), stderr: stderr.text() };
+  }
+
+  /** Starts a long-running command (such as `docker events`) and hands over its output as it comes. */
+  async stream(id: string, cmd: string[]): Promise<PassThrough> {
+    const exec = await this.docker.getContainer(id).exec({ Cmd: cmd, User: 'learner', Env: shellEnv, AttachStdout: true, AttachStderr: true });
+    const raw = await exec.start({ hijack: true, stdin: false });
+    const stdout = new PassThrough();
+    this.docker.modem.demuxStream(raw, stdout, new PassThrough().resume());
+    raw.on('end', () => stdout.end()).on('close', () => stdout.end()).on('error', () => stdout.end());
+    // Ending our side closes the connection; the command dies at its next write.
+    stdout.on('close', () => raw.destroy());
+    return stdout;
   }
 
   /** Waits until the learner's inner Docker daemon answers, polling inside one exec to keep it fast. */

@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { SandboxConfig } from '../config';
 import type { Engine } from './engine';
 
-/** A sandbox given to one learner session. */
+/** A sandbox given to one learner session: one Docker host, or the nodes of a lab. */
 export interface Lease {
   session: string;
-  containerId: string;
+  /** Container ids by node: node1 first. A lesson that needs a lab adds nodes to the learner's sandbox. */
+  nodes: string[];
   assignedAt: number;
   lastActive: number;
   warned: Set<WarningReason>;
@@ -23,9 +24,15 @@ interface Events {
 // Names carry the state that must survive a server restart: pool members, and leases with their
 // session and start time. Docker lets us rename a container but not relabel it.
 const poolName = () => `course-pool-${randomBytes(6).toString('hex')}`;
-const leaseName = (session: string, assignedAt: number) => `course-s-${session}-${assignedAt.toString(36)}`;
-const leasePattern = /^course-s-([0-9a-f]{32})-([0-9a-z]+)$/;
+const leaseName = (session: string, assignedAt: number, node = 1) => `course-s-${session}-${assignedAt.toString(36)}${node > 1 ? `-n${node}` : ''}`;
+const leasePattern = /^course-s-([0-9a-f]{32})-([0-9a-z]+)(?:-n([2-9]))?$/;
 const poolPattern = /^course-pool-[0-9a-f]{12}$/;
+/** The private network that joins the nodes of one learner's lab. */
+export const labNetworkName = (session: string) => `course-lab-${session}`;
+/** The largest lab a lesson can ask for (the Swarm module's: one manager, two workers). */
+export const maxLabNodes = 3;
+/** Nodes are called node1, node2, …: hostnames, lab network names and terminal tab names at once. */
+export const nodeName = (index: number) => `node${index + 1}`;
 
 interface Waiter {
   wake: () => void;
@@ -39,6 +46,7 @@ interface Waiter {
 export class SandboxManager extends EventEmitter<Events> {
   private readonly leases = new Map<string, Lease>();
   private readonly acquiring = new Map<string, Promise<Lease>>();
+  private readonly growing = new Map<string, Promise<void>>();
   private pool: string[] = [];
   private creating = 0;
   private poolCreating = 0;
@@ -62,19 +70,35 @@ export class SandboxManager extends EventEmitter<Events> {
     await this.reap();
   }
 
-  /** Takes back the sandboxes a previous run left, and removes expired and stray ones. */
+  /** Takes back the sandboxes (and labs) a previous run left, and removes expired and stray ones. */
   private async adopt(): Promise<void> {
     const now = this.now();
-    for (const sandbox of await this.engine.list(this.config.instance)) {
+    const sandboxes = await this.engine.list(this.config.instance);
+    const stray: string[] = [];
+    for (const sandbox of sandboxes) {
       const lease = leasePattern.exec(sandbox.name);
       const assignedAt = lease ? parseInt(lease[2]!, 36) : 0;
-      if (sandbox.running && lease && now - assignedAt < this.config.ttlMs) {
-        this.leases.set(lease[1]!, { session: lease[1]!, containerId: sandbox.id, assignedAt, lastActive: now, warned: new Set() });
-      } else if (sandbox.running && poolPattern.test(sandbox.name) && this.pool.length < this.config.poolSize) {
+      if (lease && !lease[3] && sandbox.running && now - assignedAt < this.config.ttlMs) {
+        this.leases.set(lease[1]!, { session: lease[1]!, nodes: [sandbox.id], assignedAt, lastActive: now, warned: new Set() });
+      } else if (!lease && sandbox.running && poolPattern.test(sandbox.name) && this.pool.length < this.config.poolSize) {
         this.pool.push(sandbox.id);
-      } else {
-        await this.engine.remove(sandbox.id);
+      } else if (!lease?.[3]) {
+        stray.push(sandbox.id);
       }
+    }
+    // Further nodes of a lab join their node1, in order; those of a lease that did not survive go.
+    for (const sandbox of sandboxes) {
+      const lease = leasePattern.exec(sandbox.name);
+      if (!lease?.[3]) continue;
+      const owner = this.leases.get(lease[1]!);
+      if (owner && owner.assignedAt === parseInt(lease[2]!, 36)) owner.nodes[Number(lease[3]) - 1] = sandbox.id;
+      else stray.push(sandbox.id);
+    }
+    for (const lease of this.leases.values()) lease.nodes = lease.nodes.filter(Boolean);
+    await Promise.all(stray.map((id) => this.engine.remove(id)));
+    for (const network of await this.engine.listLabNetworks(this.config.instance)) {
+      const owner = [...this.leases.keys()].find((session) => labNetworkName(session) === network);
+      if (!owner) await this.engine.removeNetwork(network).catch(() => {});
     }
     this.adopted = true;
   }
@@ -91,8 +115,32 @@ export class SandboxManager extends EventEmitter<Events> {
     return this.leases.get(session);
   }
 
-  /** The learner's sandbox: theirs already, a warm one from the pool, a new one, or a place in the queue. */
-  acquire(session: string, onQueued: (position: number) => void = () => {}, signal?: AbortSignal): Promise<Lease> {
+  /** The lease a container belongs to, and which node it is there. */
+  findNode(test: (containerId: string) => boolean): { lease: Lease; containerId: string } | null {
+    for (const lease of this.leases.values()) {
+      const containerId = lease.nodes.find(test);
+      if (containerId) return { lease, containerId };
+    }
+    return null;
+  }
+
+  /**
+   * The learner's sandbox: theirs already, a warm one from the pool, a new one, or a place in the queue.
+   * Asking for `nodes` > 1 makes it node1 of a lab and adds the other nodes beside it.
+   */
+  async acquire(session: string, onQueued: (position: number) => void = () => {}, signal?: AbortSignal, nodes = 1): Promise<Lease> {
+    const lease = await this.leaseFor(session, onQueued, signal);
+    if (lease.nodes.length >= nodes) return lease;
+    let growing = this.growing.get(session);
+    if (!growing) {
+      growing = this.grow(lease, nodes, onQueued, signal).finally(() => this.growing.delete(session));
+      this.growing.set(session, growing);
+    }
+    await growing;
+    return lease;
+  }
+
+  private leaseFor(session: string, onQueued: (position: number) => void, signal?: AbortSignal): Promise<Lease> {
     const existing = this.leases.get(session);
     if (existing) {
       existing.lastActive = this.now();
@@ -104,6 +152,34 @@ export class SandboxManager extends EventEmitter<Events> {
       this.acquiring.set(session, pending);
     }
     return pending;
+  }
+
+  /** Adds nodes to a lease until it has `count`, all on one private network where each is known by name. */
+  private async grow(lease: Lease, count: number, onQueued: (position: number) => void, signal?: AbortSignal): Promise<void> {
+    const network = labNetworkName(lease.session);
+    await this.engine.createLabNetwork(network, this.config.instance);
+    await this.engine.joinLab(lease.nodes[0]!, network, nodeName(0));
+    const indexes = Array.from({ length: count - lease.nodes.length }, (_, i) => lease.nodes.length + i);
+    const added = await Promise.allSettled(
+      indexes.map(async (index) => {
+        const id = await this.take(onQueued, signal);
+        try {
+          await this.engine.rename(id, leaseName(lease.session, lease.assignedAt, index + 1));
+          await this.engine.joinLab(id, network, nodeName(index));
+        } catch (error) {
+          await this.engine.remove(id).catch(() => {});
+          throw error;
+        }
+        return id;
+      }),
+    );
+    const ids = added.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = added.find((result) => result.status === 'rejected');
+    if (failure || this.leases.get(lease.session) !== lease) {
+      await Promise.all(ids.map((id) => this.engine.remove(id)));
+      throw failure ? (failure as PromiseRejectedResult).reason : new Error('the sandbox ended while its lab was being built');
+    }
+    lease.nodes.push(...ids);
   }
 
   /** Marks the learner active: idleness is counted from the last keystroke. */
@@ -131,18 +207,21 @@ export class SandboxManager extends EventEmitter<Events> {
 
   private async assign(session: string, onQueued: (position: number) => void, signal?: AbortSignal): Promise<Lease> {
     for (;;) {
+      const lease = await this.claim(session, await this.take(onQueued, signal)).catch(() => null);
+      if (lease) return lease;
+    }
+  }
+
+  /** A ready sandbox for the caller to own: a warm one, a new one within capacity, or one after waiting. */
+  private async take(onQueued: (position: number) => void, signal?: AbortSignal): Promise<string> {
+    for (;;) {
       signal?.throwIfAborted();
       const pooled = this.pool.shift();
       if (pooled) {
         this.fillPool();
-        const lease = await this.claim(session, pooled).catch(() => null);
-        if (lease) return lease;
-        continue;
+        return pooled;
       }
-      if (this.total() < this.config.capacity) {
-        const id = await this.createReady(poolName());
-        return this.claim(session, id);
-      }
+      if (this.total() < this.config.capacity) return this.createReady(poolName());
       await this.wait(onQueued, signal);
     }
   }
@@ -155,13 +234,14 @@ export class SandboxManager extends EventEmitter<Events> {
       await this.engine.remove(containerId).catch(() => {});
       throw error;
     }
-    const lease: Lease = { session, containerId, assignedAt, lastActive: assignedAt, warned: new Set() };
+    const lease: Lease = { session, nodes: [containerId], assignedAt, lastActive: assignedAt, warned: new Set() };
     this.leases.set(session, lease);
     return lease;
   }
 
+  /** Every sandbox counts against the capacity, each node of a lab too. */
   private total() {
-    return this.leases.size + this.pool.length + this.creating;
+    return [...this.leases.values()].reduce((n, lease) => n + lease.nodes.length, 0) + this.pool.length + this.creating;
   }
 
   private async createReady(name: string): Promise<string> {
@@ -229,7 +309,8 @@ export class SandboxManager extends EventEmitter<Events> {
     const lease = this.leases.get(session);
     if (!lease) return;
     this.leases.delete(session);
-    await this.engine.remove(lease.containerId).catch((error: Error) => console.error(`removing a sandbox: ${error.message}`));
+    await Promise.all(lease.nodes.map((id) => this.engine.remove(id).catch((error: Error) => console.error(`removing a sandbox: ${error.message}`))));
+    if (lease.nodes.length > 1) await this.engine.removeNetwork(labNetworkName(session)).catch(() => {});
     this.emit('ended', session, reason);
     this.wakeNext();
     this.fillPool();
@@ -246,7 +327,7 @@ export class SandboxManager extends EventEmitter<Events> {
       const now = this.now();
       for (const lease of [...this.leases.values()]) {
         const { expiresAt, idleEndsAt } = this.deadlines(lease);
-        if (!running.has(lease.containerId)) await this.end(lease.session, 'gone');
+        if (!running.has(lease.nodes[0]!)) await this.end(lease.session, 'gone');
         else if (now >= expiresAt) await this.end(lease.session, 'expired');
         else if (now >= idleEndsAt) await this.end(lease.session, 'idle');
         else {

@@ -3,7 +3,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { TokenBucket, type RateLimiter } from '../rate-limit';
 import type { Engine } from '../sandbox/engine';
-import type { SandboxManager } from '../sandbox/manager';
+import { maxLabNodes, type SandboxManager } from '../sandbox/manager';
+import type { PortWatches } from '../sandbox/ports';
 import {
   CloseCode,
   decodeClient,
@@ -24,6 +25,9 @@ const defaultSize: Size = { cols: 80, rows: 24 };
 export interface GatewayDeps {
   engine: Engine;
   sandboxes: SandboxManager;
+  ports: PortWatches;
+  /** Where the browser can see what a sandbox serves on a published port. */
+  previewUrl: (containerId: string, port: number) => string;
   /** The learner's session id from the request (cookie), or null. */
   sessionOf: (request: IncomingMessage) => string | null;
   isAllowedOrigin: (origin: string | undefined) => boolean;
@@ -56,18 +60,26 @@ export function createTerminalGateway(deps: GatewayDeps) {
       if (!deps.connections.allow(deps.clientAddress(request))) return close(ws, 'rateLimited');
       const session = deps.sessionOf(request);
       if (!session) return close(ws, 'unauthorized');
-      const tab = new URL(request.url ?? '', 'http://x').searchParams.get('tab') ?? '';
-      if (!tabPattern.test(tab)) return close(ws, 'badFrame');
-      void connect(ws, session, tab);
+      const query = new URL(request.url ?? '', 'http://x').searchParams;
+      const tab = query.get('tab') ?? '';
+      // A lab lesson asks for all its nodes (`nodes`) and names the one this tab shows (`node`, from 1).
+      const nodes = Number(query.get('nodes') ?? 1);
+      const node = Number(query.get('node') ?? 1);
+      const valid = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
+      if (!tabPattern.test(tab) || !valid(nodes, maxLabNodes) || !valid(node, nodes)) return close(ws, 'badFrame');
+      void connect(ws, session, tab, nodes, node - 1);
     });
   }
 
-  async function connect(ws: WebSocket, session: string, tab: string) {
+  async function connect(ws: WebSocket, session: string, tabName: string, nodes: number, node: number) {
+    // Each node has its own shells: tab "main" of node2 is not tab "main" of node1.
+    const tab = `${node + 1}/${tabName}`;
     const tabs = open.get(session) ?? new Map<string, WebSocket>();
     open.set(session, tabs);
     const previous = tabs.get(tab);
     tabs.set(tab, ws);
     if (previous) close(previous, 'replaced');
+    let unwatchPorts = () => {};
 
     const aborter = new AbortController();
     let shell: Awaited<ReturnType<Engine['openShell']>> | undefined;
@@ -86,6 +98,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
       if (tabs.get(tab) === ws) tabs.delete(tab);
       if (!tabs.size) open.delete(session);
       shell?.stream.destroy();
+      unwatchPorts();
     });
 
     ws.on('message', (raw: RawData, isBinary: boolean) => {
@@ -127,10 +140,11 @@ export function createTerminalGateway(deps: GatewayDeps) {
 
     try {
       send(ws, { op: Op.status, status: { state: 'starting' } });
-      const lease = await deps.sandboxes.acquire(session, (position) => send(ws, { op: Op.status, status: { state: 'queued', position } }), aborter.signal);
+      const lease = await deps.sandboxes.acquire(session, (position) => send(ws, { op: Op.status, status: { state: 'queued', position } }), aborter.signal, nodes);
       if (ws.readyState !== ws.OPEN) return;
+      const containerId = lease.nodes[node]!;
       try {
-        shell = await deps.engine.openShell(lease.containerId, tab, size);
+        shell = await deps.engine.openShell(containerId, tabName, size);
       } catch {
         // The container is gone or broken: forget it so the reconnect gets a fresh sandbox.
         await deps.sandboxes.discard(session);
@@ -160,6 +174,9 @@ export function createTerminalGateway(deps: GatewayDeps) {
       stream.on('end', () => close(ws, 'sandboxGone'));
       stream.on('error', () => close(ws, 'sandboxGone'));
       if (pausedByClient) stream.pause();
+      unwatchPorts = deps.ports.subscribe(containerId, (ports) =>
+        send(ws, { op: Op.ports, ports: ports.map((port) => ({ port, url: deps.previewUrl(containerId, port) })) }),
+      );
     } catch (error) {
       if (aborter.signal.aborted) return;
       console.error(`terminal: ${(error as Error).message}`);

@@ -15,6 +15,7 @@ export const Op = {
   output: 0x11,
   status: 0x12,
   pong: 0x13,
+  ports: 0x14,
 } as const;
 
 export interface Size {
@@ -30,6 +31,12 @@ export type Status =
   | { state: 'warning'; reason: 'ttl' | 'idle'; endsAt: number }
   | { state: 'resetting' };
 
+/** A port the node's containers publish, and where the browser can see what it serves. */
+export interface PublishedPort {
+  port: number;
+  url: string;
+}
+
 export type ClientMessage =
   | { op: typeof Op.input; data: Uint8Array }
   | { op: typeof Op.resize; size: Size }
@@ -40,6 +47,7 @@ export type ClientMessage =
 export type ServerMessage =
   | { op: typeof Op.output; data: Uint8Array }
   | { op: typeof Op.status; status: Status }
+  | { op: typeof Op.ports; ports: PublishedPort[] }
   | { op: typeof Op.pong };
 
 /** Limits both ends agree on; the server enforces them. */
@@ -84,7 +92,7 @@ function frame(op: number, payload: Uint8Array): Uint8Array {
 /** Bytes travel as they are, structured payloads as JSON, and the rest is the opcode alone. */
 function encode(message: ClientMessage | ServerMessage): Uint8Array {
   if ('data' in message) return frame(message.op, message.data);
-  const value = 'size' in message ? message.size : 'status' in message ? message.status : null;
+  const value = 'size' in message ? message.size : 'status' in message ? message.status : 'ports' in message ? message.ports : null;
   return frame(message.op, value === null ? new Uint8Array() : encoder.encode(JSON.stringify(value)));
 }
 
@@ -122,6 +130,8 @@ export function decodeServer(bytes: Uint8Array): ServerMessage {
       return { op, data: payload };
     case Op.status:
       return { op, status: JSON.parse(decoder.decode(payload)) as Status };
+    case Op.ports:
+      return { op, ports: JSON.parse(decoder.decode(payload)) as PublishedPort[] };
     case Op.pong:
       return { op };
     default:

@@ -46,9 +46,14 @@ chain COURSE-SANDBOX-HOST
 iptables -A COURSE-SANDBOX-HOST -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
 iptables -A COURSE-SANDBOX-HOST -j REJECT
 hook iptables INPUT -i "$NET_BRIDGE" -j COURSE-SANDBOX-HOST
+# A lab's private network joins its nodes and nothing else: Docker's internal networks route nowhere,
+# and the host is closed to them as to every sandbox.
+hook iptables INPUT -i "$LAB_BRIDGES" -j COURSE-SANDBOX-HOST
 
 # The sandbox network has no IPv6, but link-local addresses would still reach across the bridge.
 if command -v ip6tables >/dev/null; then
   hook ip6tables FORWARD -i "$NET_BRIDGE" -j DROP
   hook ip6tables INPUT -i "$NET_BRIDGE" -j DROP
+  hook ip6tables FORWARD -i "$LAB_BRIDGES" -j DROP
+  hook ip6tables INPUT -i "$LAB_BRIDGES" -j DROP
 fi

@@ -25,6 +25,7 @@ NET_BRIDGE=course-sbx
 NET_SUBNET=10.213.16.0/20
 NET_GATEWAY=10.213.16.1
 NET_RANGE=10.213.24.0/21        # sandboxes' addresses; the course's own services sit below it
+LAB_BRIDGES=cl-+                # the private networks of multi-node labs (lib/sandbox/engine.ts names them)
 MIRROR_IP=10.213.16.2
 DNS_IP=10.213.16.3
 HUB_CACHE_IP=10.213.16.4

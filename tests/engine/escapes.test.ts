@@ -11,8 +11,8 @@ let bystander: string;
 beforeAll(async () => {
   await removeAllSandboxes();
   await sandboxes.start();
-  victim = (await sandboxes.acquire(session)).containerId;
-  bystander = (await sandboxes.acquire(newSession())).containerId;
+  victim = (await sandboxes.acquire(session)).nodes[0]!;
+  bystander = (await sandboxes.acquire(newSession())).nodes[0]!;
 });
 
 afterAll(async () => {
@@ -87,6 +87,6 @@ describe('escapes and abuse fail safely', () => {
     // The bomb's orphans keep the sandbox at its limit; a reset is the learner's way back.
     await sandboxes.reset(session);
     const fresh = await sandboxes.acquire(session);
-    expect((await sh(fresh.containerId, 'docker run --rm hello-world')).stdout).toContain('Hello from inside a container!');
+    expect((await sh(fresh.nodes[0]!, 'docker run --rm hello-world')).stdout).toContain('Hello from inside a container!');
   });
 });

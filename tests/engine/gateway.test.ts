@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sessionOf } from '@/lib/api';
 import { RateLimiter } from '@/lib/rate-limit';
+import { PortWatches } from '@/lib/sandbox/ports';
 import { newSessionToken, sessionCookie } from '@/lib/session';
 import { createTerminalGateway, watermarks } from '@/lib/terminal-gateway';
 import { CloseCode, decodeServer, encodeClient, limits, Op, type ServerMessage } from '@/lib/terminal-protocol';
@@ -14,6 +15,8 @@ const sandboxes = manager({ poolSize: 1 });
 const gateway = createTerminalGateway({
   engine,
   sandboxes,
+  ports: new PortWatches(engine),
+  previewUrl: (id, port) => `/preview/${id}/${port}/`,
   sessionOf: (request) => sessionOf(request, config.secret),
   isAllowedOrigin: (o) => o === origin,
   connections: new RateLimiter(100, 100),

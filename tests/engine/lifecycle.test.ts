@@ -12,13 +12,13 @@ describe('sandbox lifecycle on the real engine', () => {
     await sandboxes.start();
     const session = newSession();
     const lease = await sandboxes.acquire(session);
-    expect((await sandboxes.acquire(session)).containerId).toBe(lease.containerId);
+    expect((await sandboxes.acquire(session)).nodes[0]!).toBe(lease.nodes[0]!);
     expect(await names()).toContainEqual(expect.stringMatching(new RegExp(`^course-s-${session}-`)));
 
     await sandboxes.reset(session);
-    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(lease.containerId);
+    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(lease.nodes[0]!);
     const fresh = await sandboxes.acquire(session);
-    expect(fresh.containerId).not.toBe(lease.containerId);
+    expect(fresh.nodes[0]!).not.toBe(lease.nodes[0]!);
     await sandboxes.reset(session);
     sandboxes.stop();
   });
@@ -45,7 +45,7 @@ describe('sandbox lifecycle on the real engine', () => {
     const lease = await sandboxes.acquire(newSession());
     await until(() => events.includes('ended:expired'), 15_000);
     expect(events).toEqual(['warning:ttl', 'ended:expired']);
-    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(lease.containerId);
+    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(lease.nodes[0]!);
     sandboxes.stop();
   });
 
@@ -77,7 +77,7 @@ describe('sandbox lifecycle on the real engine', () => {
     expect(sandboxes.counts.queued).toBe(1);
     await sandboxes.reset(first);
     const lease = await second;
-    expect(lease.containerId).toBeTruthy();
+    expect(lease.nodes[0]!).toBeTruthy();
     await sandboxes.reset(lease.session);
     sandboxes.stop();
   });
@@ -93,7 +93,7 @@ describe('sandbox lifecycle on the real engine', () => {
 
     const after = manager();
     await after.start();
-    expect(after.lease(session)?.containerId).toBe(lease.containerId);
+    expect(after.lease(session)?.nodes[0]).toBe(lease.nodes[0]!);
     expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(stray);
     after.stop();
 
@@ -110,7 +110,7 @@ describe('sandbox lifecycle on the real engine', () => {
     sandboxes.on('ended', (_, reason) => ended.push(reason));
     await sandboxes.start();
     const lease = await sandboxes.acquire(newSession());
-    await engine.docker.getContainer(lease.containerId).kill();
+    await engine.docker.getContainer(lease.nodes[0]!).kill();
     await until(() => ended.includes('gone'));
     expect(sandboxes.lease(lease.session)).toBeUndefined();
     sandboxes.stop();

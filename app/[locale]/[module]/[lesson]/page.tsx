@@ -6,6 +6,7 @@ import { CourseNav } from '@/components/CourseNav';
 import { LessonWorkspace } from '@/components/LessonWorkspace.client';
 import { ClockIcon } from '@/components/icons';
 import { TerminalPanel } from '@/components/TerminalPanel';
+import { sandboxNodes } from '@/lib/content/schema';
 import { mdxComponents } from '@/components/mdx';
 import { getCourse, getLessonCode, lessonPath, locateLesson } from '@/lib/content';
 import { isLocale, type Locale } from '@/lib/i18n';
@@ -97,7 +98,7 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
         {lesson.sandbox === 'none' ? (
           article
         ) : (
-          <LessonWorkspace lesson={article} terminal={<TerminalPanel locale={locale} />}
+          <LessonWorkspace lesson={article} terminal={<TerminalPanel locale={locale} nodes={sandboxNodes[lesson.sandbox]} />}
             labels={{ lessonTab: t.lessonTab, terminalTab: t.terminalTab, resizePanels: t.resizePanels }}
           />
         )}

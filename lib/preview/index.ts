@@ -1,0 +1,141 @@
+import { createHmac } from 'node:crypto';
+import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { sessionCookie } from '../session';
+
+/**
+ * Previews of published ports: `/preview/<token>/<port>/<path>` reaches `<path>` on that port of one
+ * sandbox. The token names the sandbox, the learner's own cookie must come with it, and only a port the
+ * sandbox publishes is dialled, at the sandbox's own address: the proxy cannot be pointed anywhere else.
+ */
+export const previewPrefix = '/preview/';
+
+/** Unguessable, stable across server restarts, and dead with its container. */
+export const previewToken = (secret: Buffer, containerId: string) =>
+  createHmac('sha256', secret).update(`preview:${containerId}`).digest('base64url').slice(0, 32);
+
+export const previewPath = (token: string, port: number) => `${previewPrefix}${token}/${port}/`;
+
+export interface PreviewTarget {
+  /** The learner who owns the sandbox. */
+  session: string;
+  /** The sandbox's address on the sandbox network. */
+  address: string;
+  ports: number[];
+}
+
+export interface PreviewDeps {
+  /** The sandbox a token names, or null when there is none (any more). */
+  resolve: (token: string) => Promise<PreviewTarget | null>;
+  sessionOf: (request: IncomingMessage) => string | null;
+  locale: (request: IncomingMessage) => 'en' | 'ko';
+}
+
+type Refusal = 'malformed' | 'ended' | 'notYours' | 'notPublished' | 'unreachable';
+
+const refusals: Record<Refusal, { status: number; en: [string, string]; ko: [string, string] }> = {
+  malformed: { status: 400, en: ['Not a preview address', 'A preview address looks like /preview/<token>/<port>/. Open previews from the lesson page.'], ko: ['미리 보기 주소가 아닙니다', '미리 보기 주소는 /preview/<토큰>/<포트>/ 모양입니다. 레슨 페이지에서 미리 보기를 여세요.'] },
+  ended: { status: 404, en: ['This preview has ended', 'The sandbox it belonged to is gone. Publish the port again in your terminal and open the new preview from the lesson.'], ko: ['이 미리 보기는 끝났습니다', '이 미리 보기의 샌드박스가 없어졌습니다. 터미널에서 포트를 다시 공개하고 레슨에서 새 미리 보기를 여세요.'] },
+  notYours: { status: 403, en: ['This preview is not yours', 'Only the learner whose sandbox serves this page can open it.'], ko: ['내 미리 보기가 아닙니다', '이 페이지를 제공하는 샌드박스의 학습자만 열 수 있습니다.'] },
+  notPublished: { status: 404, en: ['Nothing is published on this port', 'No container in your sandbox publishes this port right now. Start one with -p, for example: docker run -d -p 8080:80 nginx'], ko: ['이 포트로 공개된 것이 없습니다', '지금 샌드박스의 어떤 컨테이너도 이 포트를 공개하지 않습니다. 예를 들어 docker run -d -p 8080:80 nginx 처럼 -p로 시작하세요.'] },
+  unreachable: { status: 502, en: ['The page did not answer', 'The port is published, but nothing answered on it. The container may still be starting, or it may not speak HTTP.'], ko: ['페이지가 응답하지 않습니다', '포트는 공개되어 있지만 응답이 없습니다. 컨테이너가 아직 시작 중이거나 HTTP를 쓰지 않는 것일 수 있습니다.'] },
+};
+
+const pathPattern = /^\/preview\/([A-Za-z0-9_-]{32})\/(\d{1,5})(\/.*)?$/;
+
+function refusalPage(reason: Refusal, locale: 'en' | 'ko') {
+  const [title, text] = refusals[reason][locale];
+  const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1 style="font-size:1.4rem">${escape(title)}</h1><p>${escape(text)}</p></body></html>`;
+}
+
+/** Removes the course's own session cookie: the learner's app has no business seeing it. */
+function withoutSessionCookie(cookie: string | undefined) {
+  const kept = cookie?.split(';').filter((part) => part.trim().split('=')[0] !== sessionCookie);
+  return kept?.length ? kept.join(';').trim() : undefined;
+}
+
+export function createPreview(deps: PreviewDeps) {
+  /** Checks a request against its token, owner and port; returns where to send it or why not. */
+  async function route(request: IncomingMessage): Promise<{ prefix: string; address: string; port: number; path: string } | Refusal> {
+    const [pathname = '', query] = (request.url ?? '').split(/\?(.*)/s);
+    const match = pathPattern.exec(pathname);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) return 'malformed';
+    const target = await deps.resolve(match[1]!);
+    if (!target) return 'ended';
+    if (deps.sessionOf(request) !== target.session) return 'notYours';
+    if (!target.ports.includes(port)) return 'notPublished';
+    const prefix = previewPath(match[1]!, port).slice(0, -1);
+    return { prefix, address: target.address, port, path: (match[3] ?? '/') + (query !== undefined ? `?${query}` : '') };
+  }
+
+  function upstreamHeaders(request: IncomingMessage, address: string, port: number) {
+    const headers = { ...request.headers, host: `${address}:${port}`, cookie: withoutSessionCookie(request.headers.cookie) };
+    if (!headers.cookie) delete headers.cookie;
+    return headers;
+  }
+
+  /** Redirects and cookies of the app, moved under the preview's prefix. */
+  function rewriteHeaders(headers: IncomingMessage['headers'], prefix: string, address: string, port: number) {
+    const out = { ...headers };
+    const location = headers.location;
+    if (location) {
+      const upstream = new RegExp(`^https?://(${address.replace(/\./g, '\\.')}|localhost|127\\.0\\.0\\.1):${port}(?=/|$)`);
+      const local = location.replace(upstream, '');
+      if (local.startsWith('/') && !local.startsWith('//')) out.location = prefix + local;
+      else if (local === '') out.location = `${prefix}/`;
+    }
+    if (headers['set-cookie'])
+      out['set-cookie'] = headers['set-cookie'].map((cookie) => (/;\s*path=/i.test(cookie) ? cookie.replace(/(;\s*path=)\/?/i, `$1${prefix}/`) : `${cookie}; Path=${prefix}/`));
+    return out;
+  }
+
+  function handle(request: IncomingMessage, response: ServerResponse): boolean {
+    if (!request.url?.startsWith(previewPrefix)) return false;
+    const refuse = (reason: Refusal) => {
+      if (response.headersSent) return response.destroy();
+      response.writeHead(refusals[reason].status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(refusalPage(reason, deps.locale(request)));
+    };
+    route(request).then(
+      (target) => {
+        if (typeof target === 'string') return refuse(target);
+        const upstream = httpRequest({ host: target.address, port: target.port, path: target.path, method: request.method, headers: upstreamHeaders(request, target.address, target.port) }, (answer) => {
+          response.writeHead(answer.statusCode ?? 502, rewriteHeaders(answer.headers, target.prefix, target.address, target.port));
+          answer.pipe(response);
+        });
+        upstream.on('error', () => refuse('unreachable'));
+        request.pipe(upstream);
+      },
+      () => refuse('unreachable'),
+    );
+    return true;
+  }
+
+  /** WebSockets of the previewed app: the upgrade request is passed on and the two sockets joined. */
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
+    socket.on('error', () => socket.destroy());
+    route(request).then(
+      (target) => {
+        if (typeof target === 'string') {
+          socket.end(`HTTP/1.1 ${refusals[target].status} ${refusals[target].en[0]}\r\nConnection: close\r\n\r\n`);
+          return;
+        }
+        const upstream = connect(target.port, target.address, () => {
+          const headers = upstreamHeaders(request, target.address, target.port);
+          const lines = Object.entries(headers).flatMap(([key, value]) => (Array.isArray(value) ? value.map((v) => `${key}: ${v}`) : value === undefined ? [] : [`${key}: ${value}`]));
+          upstream.write(`${request.method} ${target.path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+          if (head.length) upstream.write(head);
+          upstream.pipe(socket).pipe(upstream);
+        });
+        upstream.on('error', () => socket.destroy());
+        socket.on('close', () => upstream.destroy());
+      },
+      () => socket.destroy(),
+    );
+  }
+
+  return { handle, handleUpgrade };
+}
