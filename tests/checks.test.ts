@@ -13,6 +13,43 @@ const compose = (...rows: string[]) =>
 const web = { Names: 'web', Image: 'nginx', State: 'running', Ports: '0.0.0.0:8080->80/tcp' };
 
 describe('evaluate', () => {
+  describe('swarm', () => {
+    const lines = (...rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n');
+    const swarm = docker({
+      'node ls --format {{json .}}': lines(
+        { Hostname: 'node1', Status: 'Ready', Availability: 'Active' },
+        { Hostname: 'node2', Status: 'Ready', Availability: 'Active' },
+        { Hostname: 'node3', Status: 'Down', Availability: 'Drain' },
+      ),
+      'service ls --format {{json .}}': lines({ Name: 'web', Image: 'nginx:latest@sha256:abc', Replicas: '3/3', Ports: '*:8080->80/tcp' }),
+      'service ps web --filter desired-state=running --format {{.Node}} {{.CurrentState}}': 'node1 Running 5 seconds ago\nnode2 Running 5 seconds ago\nnode2 Running 4 seconds ago',
+    });
+    const problem = async (check: Parameters<typeof evaluate>[0]) => {
+      const result = await evaluate(check, swarm);
+      return result.passed ? null : result.problem.en;
+    };
+
+    it('counts ready nodes and reads one node’s state', async () => {
+      expect(await problem({ id: 's', kind: 'swarm', nodes: 2 })).toBeNull();
+      expect(await problem({ id: 's', kind: 'swarm', nodes: 3 })).toMatch(/2 ready node\(s\); it needs 3/);
+      expect(await problem({ id: 'n', kind: 'node', name: 'node3', availability: 'drain', status: 'down' })).toBeNull();
+      expect(await problem({ id: 'n', kind: 'node', name: 'node2', availability: 'drain' })).toMatch(/node2” is active, not drain/);
+      expect(await problem({ id: 'n', kind: 'node', name: 'node9' })).toMatch(/not in the swarm/);
+    });
+
+    it('checks a service’s image, replicas, port and spread over nodes', async () => {
+      expect(await problem({ id: 'w', kind: 'service', name: 'web', image: 'nginx', replicas: 3, port: 8080 })).toBeNull();
+      expect(await problem({ id: 'w', kind: 'service', name: 'web', replicas: 5 })).toMatch(/3 of 3 replicas running; it needs 5/);
+      expect(await problem({ id: 'w', kind: 'service', name: 'web', spread: 3 })).toMatch(/run on 2 node\(s\); spread them over 3/);
+      expect(await problem({ id: 'w', kind: 'service', name: 'api' })).toMatch(/no service “api”/);
+    });
+
+    it('tells a learner without a swarm to start one', async () => {
+      const result = await evaluate({ id: 's', kind: 'swarm', nodes: 1 }, docker({}));
+      expect(result.passed ? '' : result.problem.en).toMatch(/not a swarm manager yet/);
+    });
+  });
+
   it('passes a container that matches name, image, state and port', async () => {
     const result = await evaluate({ id: 'c', kind: 'container', name: 'web', image: 'nginx:latest', state: 'running', port: 8080 }, docker(ps(web)));
     expect(result).toEqual({ passed: true });

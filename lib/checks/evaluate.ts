@@ -95,5 +95,59 @@ export async function evaluate(check: Check, docker: Docker): Promise<CheckResul
         return fail(`The ${project} needs at least ${check.running} running containers, and has ${running.length}.`, `${projectKo}에는 실행 중인 컨테이너가 적어도 ${check.running}개 있어야 하는데, 지금은 ${running.length}개입니다.`);
       return pass;
     }
+    case 'swarm': {
+      const nodes = await swarmNodes(docker);
+      if (!nodes) return notManager;
+      const ready = nodes.filter((node) => node.Status === 'Ready').length;
+      if (ready < check.nodes)
+        return fail(`The swarm has ${ready} ready node(s); it needs ${check.nodes}.`, `스웜에 준비된 노드가 ${check.nodes}개 있어야 하는데 지금은 ${ready}개입니다.`);
+      return pass;
+    }
+    case 'node': {
+      const nodes = await swarmNodes(docker);
+      if (!nodes) return notManager;
+      const node = nodes.find((n) => n.Hostname === check.name);
+      if (!node) return fail(`The node “${check.name}” is not in the swarm.`, `“${check.name}” 노드가 스웜에 없습니다.`);
+      if (check.availability && node.Availability.toLowerCase() !== check.availability)
+        return fail(`The node “${check.name}” is ${node.Availability.toLowerCase()}, not ${check.availability}.`, `“${check.name}” 노드의 가용성이 ${check.availability}가 아니라 ${node.Availability.toLowerCase()}입니다.`);
+      if (check.status && node.Status.toLowerCase() !== check.status)
+        return fail(`The node “${check.name}” is ${node.Status.toLowerCase()}, not ${check.status}.`, `“${check.name}” 노드의 상태가 ${check.status}가 아니라 ${node.Status.toLowerCase()}입니다.`);
+      return pass;
+    }
+    case 'service': {
+      const { exitCode, stdout } = await docker(['service', 'ls', '--format', '{{json .}}']);
+      if (exitCode !== 0) return notManager;
+      const service = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ServiceRow).find((row) => row.Name === check.name);
+      if (!service) return fail(`There is no service “${check.name}” yet.`, `“${check.name}” 서비스가 아직 없습니다.`);
+      if (check.image && normalizeImage(service.Image.split('@')[0]!) !== normalizeImage(check.image))
+        return fail(`The service “${check.name}” runs “${service.Image}”, not “${check.image}”.`, `“${check.name}” 서비스의 이미지가 “${check.image}”가 아니라 “${service.Image}”입니다.`);
+      const [running = 0, desired = 0] = service.Replicas.split(/[/ ]/).map(Number);
+      if (check.replicas !== undefined && (running !== check.replicas || desired !== check.replicas))
+        return fail(`The service “${check.name}” has ${running} of ${desired} replicas running; it needs ${check.replicas}.`, `“${check.name}” 서비스의 복제본이 ${desired}개 중 ${running}개 실행 중입니다. ${check.replicas}개여야 합니다.`);
+      if (check.port && !new RegExp(`:${check.port}->`).test(service.Ports))
+        return fail(`The service “${check.name}” does not publish port ${check.port}.`, `“${check.name}” 서비스가 ${check.port} 포트를 공개하지 않습니다.`);
+      if (check.spread) {
+        const tasks = await docker(['service', 'ps', check.name, '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}']);
+        const nodes = new Set(tasks.stdout.split('\n').filter((line) => / Running /.test(`${line} `)).map((line) => line.split(' ')[0]));
+        if (nodes.size < check.spread)
+          return fail(`The tasks of “${check.name}” run on ${nodes.size} node(s); spread them over ${check.spread}.`, `“${check.name}” 서비스의 태스크가 ${nodes.size}개 노드에서 실행 중입니다. ${check.spread}개 노드에 퍼져야 합니다.`);
+      }
+      return pass;
+    }
   }
+}
+
+interface ServiceRow {
+  Name: string;
+  Image: string;
+  Replicas: string;
+  Ports: string;
+}
+
+const notManager = fail('This Docker is not a swarm manager yet: run docker swarm init on node1 first.', '이 Docker는 아직 스웜 매니저가 아닙니다. 먼저 node1에서 docker swarm init을 실행하세요.');
+
+async function swarmNodes(docker: Docker) {
+  const { exitCode, stdout } = await docker(['node', 'ls', '--format', '{{json .}}']);
+  if (exitCode !== 0) return null;
+  return stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { Hostname: string; Status: string; Availability: string });
 }

@@ -35,6 +35,19 @@ export const checkSchema = z.discriminatedUnion('kind', [
     services: z.string().regex(/^[\w.-]+(,[\w.-]+)*$/, 'must be service names joined by commas, like web,redis').optional(),
     running: z.coerce.number().int().min(1).optional(),
   }),
+  // Swarm, asked of node1 (the manager in the lessons): the nodes that are Ready, and one node's state.
+  z.strictObject({ ...base, kind: z.literal('swarm'), nodes: z.coerce.number().int().min(1).max(9) }),
+  z.strictObject({ ...base, kind: z.literal('node'), name: z.string().min(1), availability: z.enum(['active', 'pause', 'drain']).optional(), status: z.enum(['ready', 'down']).optional() }),
+  z.strictObject({
+    ...base,
+    kind: z.literal('service'),
+    name: z.string().min(1),
+    image: z.string().optional(),
+    replicas: z.coerce.number().int().min(0).optional(),
+    // Running tasks on at least this many different nodes.
+    spread: z.coerce.number().int().min(1).optional(),
+    port: port.optional(),
+  }),
 ]);
 
 export type Check = z.infer<typeof checkSchema>;
