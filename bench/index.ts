@@ -4,7 +4,9 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../lib/config';
 import { Engine } from '../lib/sandbox/engine';
+import { labBench } from './lab';
 import { pageWeight, type Row } from './page-weight';
+import { previewBench } from './preview';
 import { sandboxBench } from './sandbox';
 import { terminalBench } from './terminal';
 
@@ -23,12 +25,14 @@ try {
   console.error('page weight');
   rows.push(...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers')));
   rows.push(...(await terminalBench(baseUrl, engine, config.sandbox.instance, server.pid!, quick ? 20 : 100)));
+  rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
 } finally {
   server.kill('SIGTERM');
   await sleep(1000);
   for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
 }
 rows.push(...(await sandboxBench({ samples: quick ? 3 : 20, capacityTarget: quick ? 3 : 40 })));
+rows.push(...(await labBench(quick ? 2 : 10)));
 printTable(rows);
 
 async function waitFor(url: string) {

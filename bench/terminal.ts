@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { Engine } from '../lib/sandbox/engine';
-import { decodeServer, encodeClient, Op } from '../lib/terminal-protocol';
+import { decodeServer, encodeClient, Op, type PublishedPort } from '../lib/terminal-protocol';
 import { launchChromium } from './browser';
 import type { Row } from './page-weight';
 import { mib, ms, percentile } from './stats';
@@ -9,24 +9,28 @@ import { mib, ms, percentile } from './stats';
 const keystrokes = 200;
 
 /** A learner's socket to the server, as the browser opens it. */
-async function openTerminal(baseUrl: string, tab: string) {
+export async function openTerminal(baseUrl: string, tab: string) {
   const origin = baseUrl;
   const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { origin } });
   const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
   const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/terminal?tab=${tab}`, { headers: { origin, cookie } });
   let listener: (text: string) => void = () => {};
+  let portsListener: (ports: PublishedPort[]) => void = () => {};
   let containerReady: () => void;
   const ready = new Promise<void>((resolve) => (containerReady = resolve));
   ws.on('message', (data: Buffer) => {
     const message = decodeServer(new Uint8Array(data));
     if (message.op === Op.status && message.status.state === 'ready') containerReady();
     if (message.op === Op.output) listener(Buffer.from(message.data).toString('latin1'));
+    if (message.op === Op.ports) portsListener(message.ports);
   });
   await ready;
   return {
     ws,
     type: (text: string) => ws.send(encodeClient({ op: Op.input, data: new TextEncoder().encode(text) })),
     onOutput: (fn: (text: string) => void) => (listener = fn),
+    onPorts: (fn: (ports: PublishedPort[]) => void) => (portsListener = fn),
+    cookie,
   };
 }
 
@@ -49,7 +53,7 @@ async function echoTimes(type: (text: string) => void, onOutput: (fn: (text: str
   return times;
 }
 
-async function findSandboxWithTab(engine: Engine, instance: string, tab: string): Promise<string> {
+export async function findSandboxWithTab(engine: Engine, instance: string, tab: string): Promise<string> {
   for (const sandbox of await engine.list(instance)) {
     if ((await engine.run(sandbox.id, ['tmux', 'has-session', '-t', tab])).exitCode === 0) return sandbox.id;
   }

@@ -42,6 +42,9 @@ const refusals: Record<Refusal, { status: number; en: [string, string]; ko: [str
   unreachable: { status: 502, en: ['The page did not answer', 'The port is published, but nothing answered on it. The container may still be starting, or it may not speak HTTP.'], ko: ['페이지가 응답하지 않습니다', '포트는 공개되어 있지만 응답이 없습니다. 컨테이너가 아직 시작 중이거나 HTTP를 쓰지 않는 것일 수 있습니다.'] },
 };
 
+const retries = 8;
+const retryMs = 250;
+
 const pathPattern = /^\/preview\/([A-Za-z0-9_-]{32})\/(\d{1,5})(\/.*)?$/;
 
 function refusalPage(reason: Refusal, locale: 'en' | 'ko') {
@@ -102,12 +105,22 @@ export function createPreview(deps: PreviewDeps) {
     route(request).then(
       (target) => {
         if (typeof target === 'string') return refuse(target);
-        const upstream = httpRequest({ host: target.address, port: target.port, path: target.path, method: request.method, headers: upstreamHeaders(request, target.address, target.port) }, (answer) => {
-          response.writeHead(answer.statusCode ?? 502, rewriteHeaders(answer.headers, target.prefix, target.address, target.port));
-          answer.pipe(response);
-        });
-        upstream.on('error', () => refuse('unreachable'));
-        request.pipe(upstream);
+        // A port shows up as published a moment before it answers from outside (the sandbox forwards it
+        // within a second): a read is tried again meanwhile. A request with a body goes once.
+        const replayable = request.method === 'GET' || request.method === 'HEAD';
+        const forward = (attempt: number) => {
+          const upstream = httpRequest({ host: target.address, port: target.port, path: target.path, method: request.method, headers: upstreamHeaders(request, target.address, target.port) }, (answer) => {
+            response.writeHead(answer.statusCode ?? 502, rewriteHeaders(answer.headers, target.prefix, target.address, target.port));
+            answer.pipe(response);
+          });
+          upstream.on('error', (error: NodeJS.ErrnoException) => {
+            if (replayable && error.code === 'ECONNREFUSED' && attempt < retries) setTimeout(() => forward(attempt + 1), retryMs);
+            else refuse('unreachable');
+          });
+          if (replayable) upstream.end();
+          else request.pipe(upstream);
+        };
+        forward(0);
       },
       () => refuse('unreachable'),
     );
