@@ -182,6 +182,35 @@ export class SandboxManager extends EventEmitter<Events> {
     lease.nodes.push(...ids);
   }
 
+  /**
+   * Puts a fresh machine in place of a lab node that stopped (a learner who ended its daemon switched it
+   * off): same name, same network, a new machine, as when a real server is replaced.
+   */
+  async replaceNode(session: string, index: number): Promise<void> {
+    const lease = this.leases.get(session);
+    if (!lease || index < 1 || index >= lease.nodes.length) return;
+    let growing = this.growing.get(session);
+    if (!growing) {
+      growing = this.swapNode(lease, index).finally(() => this.growing.delete(session));
+      this.growing.set(session, growing);
+    }
+    await growing;
+  }
+
+  private async swapNode(lease: Lease, index: number): Promise<void> {
+    await this.engine.remove(lease.nodes[index]!);
+    const id = await this.take(() => {});
+    try {
+      await this.engine.rename(id, leaseName(lease.session, lease.assignedAt, index + 1));
+      await this.engine.joinLab(id, labNetworkName(lease.session), nodeName(index));
+    } catch (error) {
+      await this.engine.remove(id).catch(() => {});
+      throw error;
+    }
+    if (this.leases.get(lease.session) === lease) lease.nodes[index] = id;
+    else await this.engine.remove(id);
+  }
+
   /** Marks the learner active: idleness is counted from the last keystroke. */
   touch(session: string): void {
     const lease = this.leases.get(session);

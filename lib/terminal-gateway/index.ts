@@ -146,8 +146,9 @@ export function createTerminalGateway(deps: GatewayDeps) {
       try {
         shell = await deps.engine.openShell(containerId, tabName, size);
       } catch {
-        // The container is gone or broken: forget it so the reconnect gets a fresh sandbox.
-        await deps.sandboxes.discard(session);
+        // The container is gone or broken: the reconnect gets a fresh one. node1 is the learner's sandbox
+        // itself; another lab node is replaced alone, as a failed server would be.
+        await (node === 0 ? deps.sandboxes.discard(session) : deps.sandboxes.replaceNode(session, node).catch(() => {}));
         return close(ws, 'sandboxGone');
       }
       if (ws.readyState !== ws.OPEN) return shell.stream.destroy();

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labNetworkName } from '@/lib/sandbox/manager';
-import { config, engine, manager, newSession, removeAllSandboxes, sh } from './helpers';
+import { config, engine, manager, newSession, removeAllSandboxes, sh, until } from './helpers';
 
 // One lab for the whole file: building one costs seconds, and a Swarm on it costs more.
 const sandboxes = manager({ poolSize: 0 });
@@ -14,7 +14,7 @@ beforeAll(async () => {
   await removeAllSandboxes();
   const single = await sandboxes.acquire(session);
   await sh(single.nodes[0]!, 'echo kept > ~/work.txt');
-  nodes = (await sandboxes.acquire(session, undefined, undefined, 3)).nodes;
+  nodes = [...(await sandboxes.acquire(session, undefined, undefined, 3)).nodes];
 }, 120_000);
 
 afterAll(async () => {
@@ -96,6 +96,17 @@ describe('a three-node lab', () => {
     expect(exitCode).toBe(0);
     expect(stdout.trim().split('\n')).toEqual(['ok', 'ok', 'ok']);
   }, 240_000);
+
+  it('replaces a node whose machine was switched off with a fresh one of the same name', async () => {
+    await sh(nodes[2]!, 'pkill dockerd');
+    await until(async () => !(await engine.list(config.sandbox.instance)).find((s) => s.id === nodes[2])?.running);
+    await sandboxes.replaceNode(session, 2);
+    const replaced = [...sandboxes.lease(session)!.nodes];
+    expect(replaced[2]).not.toBe(nodes[2]);
+    expect(replaced.slice(0, 2)).toEqual(nodes.slice(0, 2));
+    expect((await sh(replaced[2]!, 'hostname; getent hosts node1 >/dev/null && echo reaches node1')).stdout.trim().split('\n')).toEqual(['node3', 'reaches node1']);
+    nodes = replaced;
+  }, 60_000);
 
   it('is adopted whole by the next server, nodes in order', async () => {
     const next = manager({ poolSize: 0 });
