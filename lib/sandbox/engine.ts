@@ -138,14 +138,18 @@ export class Engine {
     return { exitCode: ExitCode ?? -1, stdout: stdout.text(), stderr: stderr.text() };
   }
 
-  /** Starts a long-running command (such as `docker events`) and hands over its output as it comes. */
+  /**
+   * Starts a long-running command (such as `docker events`) and hands over its output as it comes.
+   * Destroying the returned stream ends the command: it runs beside a reader of its stdin that kills
+   * it when the connection closes, so no reconnect leaves one behind.
+   */
   async stream(id: string, cmd: string[]): Promise<PassThrough> {
-    const exec = await this.docker.getContainer(id).exec({ Cmd: cmd, User: 'learner', Env: shellEnv, AttachStdout: true, AttachStderr: true });
-    const raw = await exec.start({ hijack: true, stdin: false });
+    const Cmd = ['sh', '-c', '"$@" & child=$!; cat >/dev/null; kill $child', 'sh', ...cmd];
+    const exec = await this.docker.getContainer(id).exec({ Cmd, User: 'learner', Env: shellEnv, AttachStdin: true, AttachStdout: true, AttachStderr: true });
+    const raw = await exec.start({ hijack: true, stdin: true });
     const stdout = new PassThrough();
     this.docker.modem.demuxStream(raw, stdout, new PassThrough().resume());
     raw.on('end', () => stdout.end()).on('close', () => stdout.end()).on('error', () => stdout.end());
-    // Ending our side closes the connection; the command dies at its next write.
     stdout.on('close', () => raw.destroy());
     return stdout;
   }

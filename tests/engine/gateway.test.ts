@@ -8,7 +8,7 @@ import { PortWatches } from '@/lib/sandbox/ports';
 import { newSessionToken, sessionCookie } from '@/lib/session';
 import { createTerminalGateway, watermarks } from '@/lib/terminal-gateway';
 import { CloseCode, decodeServer, encodeClient, limits, Op, type ServerMessage } from '@/lib/terminal-protocol';
-import { config, engine, manager, removeAllSandboxes, until } from './helpers';
+import { config, engine, manager, removeAllSandboxes, sh, until } from './helpers';
 
 const origin = 'http://course.test';
 const sandboxes = manager({ poolSize: 1 });
@@ -80,6 +80,34 @@ describe('terminal gateway', () => {
     expect((await connect({ token: 'nope' }).closed).code).toBe(CloseCode.unauthorized.code);
     const forged = newSessionToken(Buffer.from('not the server secret'));
     expect((await connect({ token: forged }).closed).code).toBe(CloseCode.unauthorized.code);
+  });
+
+  it('refuses a lab larger than any lesson asks for, or a node outside the lab', async () => {
+    const before = sandboxes.counts.leased;
+    for (const tab of ['main&nodes=4', 'main&nodes=3&node=4', 'main&node=2', 'main&nodes=1.5', 'main&nodes=x'])
+      expect((await connect({ tab }).closed).code, tab).toBe(CloseCode.badFrame.code);
+    expect(sandboxes.counts.leased).toBe(before);
+  });
+
+  it('tells the terminal which ports its sandbox publishes, as they come and go', async () => {
+    const token = newSessionToken(config.secret);
+    const client = connect({ tab: 'ports', token });
+    await ready(client);
+    const lastPorts = () => client.messages.filter((m) => m.op === Op.ports).at(-1);
+    client.type('docker run -d --name published -p 8081:80 nginx\r');
+    await until(() => {
+      const last = lastPorts();
+      return last?.op === Op.ports && last.ports.some((p) => p.port === 8081 && p.url.endsWith('/8081/'));
+    }, 60_000);
+    client.type('docker rm -f published\r');
+    await until(() => {
+      const last = lastPorts();
+      return last?.op === Op.ports && last.ports.length === 0;
+    });
+    // The event stream behind it ends with the last socket, leaving nothing running in the sandbox.
+    const id = sandboxes.lease(token.split('.')[0]!)!.nodes[0]!;
+    client.ws.close();
+    await until(async () => (await sh(id, 'pgrep -f "docker event[s]" || true')).stdout.trim() === '');
   });
 
   it('connects a valid session to a shell in its sandbox', async () => {
