@@ -1,6 +1,7 @@
 // The course server: one process, one port, serving the Next.js site, the sandbox API and the
 // terminal WebSocket. This file is the composition root: it reads the config and wires the parts.
 import { createServer, type IncomingMessage } from 'node:http';
+import path from 'node:path';
 import next from 'next';
 import { createApi, sessionOf } from './lib/api';
 import { loadConfig } from './lib/config';
@@ -10,6 +11,7 @@ import { RateLimiter } from './lib/rate-limit';
 import { Engine } from './lib/sandbox/engine';
 import { SandboxManager } from './lib/sandbox/manager';
 import { PortWatches } from './lib/sandbox/ports';
+import { openSqliteStore } from './lib/store/sqlite';
 import { createTerminalGateway } from './lib/terminal-gateway';
 
 const config = loadConfig();
@@ -19,9 +21,10 @@ const handleNext = app.getRequestHandler();
 const engine = Engine.connect(config.engine);
 const sandboxes = new SandboxManager(engine, config.sandbox);
 const ports = new PortWatches(engine);
+const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
 const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret);
-const api = createApi({ config, engine, sandboxes, requests: new RateLimiter(5, 20), clientAddress });
+const api = createApi({ config, engine, sandboxes, store, requests: new RateLimiter(5, 20), clientAddress });
 const preview = createPreview({
   async resolve(token) {
     const found = sandboxes.findNode((id) => previewToken(config.secret, id) === token);
@@ -63,7 +66,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // Sandboxes stay up: the next start adopts them, so learners keep their work across restarts.
     sandboxes.stop();
     gateway.close();
-    server.close(() => process.exit(0));
+    server.close(() => {
+      store.close();
+      process.exit(0);
+    });
     setTimeout(() => process.exit(0), 2000).unref();
   });
 }

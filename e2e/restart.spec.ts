@@ -33,6 +33,12 @@ test('after the server is killed with SIGKILL and restarted, the learner finds t
     await page.getByTestId('terminal').click();
     await typeCommand(page, 'export SURVIVOR=yes; sleep 9999 & echo "started-$((1+1))"');
     await waitForText(page, /started-2/);
+    // A passed step is saved on the server.
+    await typeCommand(page, 'docker pull -q debian >/dev/null && echo "pulled-$((2+3))"');
+    await waitForText(page, /pulled-5/, 60_000);
+    const check = page.locator('[data-check="debian-image"]');
+    await check.getByRole('button', { name: 'Check my work' }).click();
+    await expect(check).toHaveAttribute('data-state', 'passed', { timeout: 30_000 });
     const before = await engine.list(config.sandbox.instance);
     expect(before).toHaveLength(1);
 
@@ -46,6 +52,24 @@ test('after the server is killed with SIGKILL and restarted, the learner finds t
     await waitForText(page, /survivor=yes jobs=1/);
     expect((await terminalText(page)).match(/^started-2$/gm)).toHaveLength(1);
     expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).toEqual(before.map((s) => s.id));
+
+    // The saved step outlived the server: on the lesson after a reload, and on the course page.
+    await page.reload();
+    await expect(page.locator('[data-check="debian-image"]')).toHaveAttribute('data-state', 'passed');
+    await page.goto(`${base}/en`);
+    const resume = page.getByTestId('resume');
+    await expect(resume).toContainText('Continue where you left off: From virtual machines to containers');
+    await expect(page.getByTestId('module').first().getByText('1/2')).toBeVisible();
+
+    // A private link carries the progress to another browser.
+    await resume.getByRole('button', { name: 'Continue in another browser' }).click();
+    const link = (await page.getByTestId('carry-link').textContent())!;
+    const other = await page.context().browser()!.newContext();
+    const otherPage = await other.newPage();
+    await otherPage.goto(link);
+    await expect(otherPage).toHaveURL(/\/en$|\/ko$/);
+    await expect(otherPage.getByTestId('resume')).toBeVisible();
+    await other.close();
   } finally {
     killHard(server);
     for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);

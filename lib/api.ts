@@ -6,11 +6,13 @@ import type { RateLimiter } from './rate-limit';
 import type { Engine } from './sandbox/engine';
 import type { SandboxManager } from './sandbox/manager';
 import { newSessionToken, readCookie, sessionCookie, verifySessionToken } from './session';
+import type { Store } from './store';
 
 export interface ApiDeps {
   config: Config;
   engine: Engine;
   sandboxes: SandboxManager;
+  store: Store;
   requests: RateLimiter;
   clientAddress: (request: IncomingMessage) => string;
 }
@@ -22,16 +24,33 @@ export const sessionOf = (request: IncomingMessage, secret: Buffer) =>
  * The few HTTP endpoints that touch sandboxes. They live beside the WebSocket in the server process,
  * outside Next.js, so that nothing Next bundles ever imports the engine.
  */
-export function createApi({ config, engine, sandboxes, requests, clientAddress }: ApiDeps) {
+export function createApi({ config, engine, sandboxes, store, requests, clientAddress }: ApiDeps) {
   const reply = (res: ServerResponse, status: number, body?: object) => {
     res.writeHead(status, body ? { 'content-type': 'application/json', 'cache-control': 'no-store' } : { 'cache-control': 'no-store' });
     res.end(body ? JSON.stringify(body) : undefined);
+  };
+  const setSession = (request: IncomingMessage, res: ServerResponse, token: string) => {
+    const secure = request.headers.origin?.startsWith('https:') || request.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
+    res.setHeader('set-cookie', `${sessionCookie}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000${secure}`);
   };
 
   /** Returns false when the request is not for the API, so Next.js handles it. */
   return function handle(request: IncomingMessage, res: ServerResponse): boolean {
     const path = request.url?.split('?')[0] ?? '';
-    if (!['/api/session', '/api/sandbox/reset', '/api/check'].includes(path)) return false;
+    // The private link that carries a learner's progress to another browser: it is their session token.
+    const carried = /^\/continue\/([^/]+)$/.exec(path);
+    if (carried && request.method === 'GET') {
+      const token = decodeURIComponent(carried[1]!);
+      if (verifySessionToken(token, config.secret)) setSession(request, res, token);
+      res.writeHead(303, { location: '/', 'cache-control': 'no-store' }).end();
+      return true;
+    }
+    if (path === '/api/progress' && request.method === 'GET') {
+      const session = sessionOf(request, config.secret);
+      reply(res, 200, session ? store.progress(session) : { passed: {}, last: null });
+      return true;
+    }
+    if (!['/api/session', '/api/sandbox/reset', '/api/check', '/api/learner/link'].includes(path)) return false;
     if (request.method !== 'POST') return reply(res, 405, { error: 'use POST' }), true;
     // Browsers send Origin on every POST; an exact match keeps other sites from acting for a learner.
     if (!config.allowedOrigins.includes(request.headers.origin ?? '')) return reply(res, 403, { error: 'origin not allowed' }), true;
@@ -39,11 +58,14 @@ export function createApi({ config, engine, sandboxes, requests, clientAddress }
     const session = sessionOf(request, config.secret);
 
     if (path === '/api/session') {
-      if (!session) {
-        const secure = request.headers.origin?.startsWith('https:') ? '; Secure' : '';
-        res.setHeader('set-cookie', `${sessionCookie}=${newSessionToken(config.secret)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=2592000${secure}`);
-      }
+      if (!session) setSession(request, res, newSessionToken(config.secret));
       reply(res, 204);
+      return true;
+    }
+    if (path === '/api/learner/link') {
+      const token = readCookie(request.headers.cookie, sessionCookie);
+      if (!session || !token) return reply(res, 401, { error: 'no session' }), true;
+      reply(res, 200, { path: `/continue/${encodeURIComponent(token)}` });
       return true;
     }
     if (path === '/api/sandbox/reset') {
@@ -65,6 +87,7 @@ export function createApi({ config, engine, sandboxes, requests, clientAddress }
         if (!lease) return reply(res, 409, { error: found.locale === 'ko' ? '먼저 터미널을 열어 샌드박스를 시작하세요.' : 'Open the terminal first, so your sandbox is running.' });
         sandboxes.touch(session);
         const result = await evaluate(found.check, (args) => engine.run(lease.nodes[0]!, ['docker', ...args]));
+        if (result.passed) store.recordPass(session, found.lesson, found.check.id);
         reply(res, 200, result.passed ? { passed: true } : { passed: false, message: result.problem[found.locale], hint: found.check.hint });
       })
       .catch((error: Error) => reply(res, 400, { error: error.message }));

@@ -17,6 +17,8 @@ need_package() { # need_package COMMAND PACKAGE...
 
 ensure_node_modules() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    # better-sqlite3 (the progress store) compiles SQLite when no prebuilt binary can be downloaded.
+    need_package g++ g++ make python3
     step "installing npm packages"
     # npm ci rejects this lockfile for its missing foreign-platform optional packages; install is equivalent here.
     npm install --no-audit --no-fund --loglevel=error

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { getCourse, lessonPath, totalMinutes } from '@/lib/content';
 import { isLocale } from '@/lib/i18n';
 import { messages } from '@/lib/messages';
+import { LessonMark, ResumeBox } from '@/components/progress.client';
 
 export default async function HomePage({ params }: { params: Promise<{ locale: string }> }) {
   const { locale } = await params;
@@ -34,6 +35,10 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           </Link>
         )}
         <p className="mt-4 text-sm text-slate-500 dark:text-slate-400">{t.totalTime(totalMinutes(allLessons))}</p>
+        <ResumeBox
+          lessons={Object.fromEntries(allLessons.map((lesson) => [`${lesson.module}/${lesson.slug}`, { title: lesson.title, href: lessonPath(locale, lesson) }]))}
+          labels={t.progress}
+        />
       </section>
 
       <section aria-labelledby="modules-heading">
@@ -50,9 +55,12 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
                 <ol className="mt-3 space-y-1 text-sm">
                   {module.lessons.map((lesson) => (
                     <li key={lesson.slug} className="flex justify-between gap-4">
-                      <Link href={lessonPath(locale, lesson)} className="text-sky-700 hover:underline dark:text-sky-400">
-                        {lesson.title}
-                      </Link>
+                      <span>
+                        <Link href={lessonPath(locale, lesson)} className="text-sky-700 hover:underline dark:text-sky-400">
+                          {lesson.title}
+                        </Link>
+                        <LessonMark lesson={`${lesson.module}/${lesson.slug}`} checks={lesson.checks.length} labels={t.progress} />
+                      </span>
                       <span className="shrink-0 text-slate-500">{t.minutes(lesson.duration)}</span>
                     </li>
                   ))}

@@ -2,6 +2,8 @@
 
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
+import { progressStore } from '@/lib/progress';
+import { useProgress } from '../progress.client';
 
 interface Labels {
   check: string;
@@ -16,7 +18,11 @@ type State = { phase: 'idle' | 'checking' | 'passed' } | { phase: 'failed'; mess
 /** Asks the server to look at the learner's own Docker; the server decides, the page only shows it. */
 export function CheckButton({ id, labels }: { id: string; labels: Labels }) {
   const pathname = usePathname();
-  const [state, setState] = useState<State>({ phase: 'idle' });
+  const lesson = pathname.split('/').slice(2, 4).join('/');
+  const [checked, setState] = useState<State>({ phase: 'idle' });
+  // A step passed on an earlier visit shows as done until the learner checks again.
+  const savedPass = useProgress().passed[lesson]?.includes(id);
+  const state: State = checked.phase === 'idle' && savedPass ? { phase: 'passed' } : checked;
 
   async function run() {
     setState({ phase: 'checking' });
@@ -28,7 +34,10 @@ export function CheckButton({ id, labels }: { id: string; labels: Labels }) {
         body: JSON.stringify({ path: pathname, id }),
       });
       const body = (await response.json()) as { passed?: boolean; message?: string; hint?: string; error?: string };
-      if (body.passed) setState({ phase: 'passed' });
+      if (body.passed) {
+        setState({ phase: 'passed' });
+        progressStore.markPassed(lesson, id);
+      }
       else setState({ phase: 'failed', message: body.message ?? body.error ?? labels.failedToCheck, hint: body.hint });
     } catch {
       setState({ phase: 'failed', message: labels.failedToCheck });

@@ -5,12 +5,12 @@ import type { Check } from './schema';
 const lessonPath = /^\/([a-z]{2})\/([a-z0-9-]+)\/([a-z0-9-]+)\/?$/;
 
 /** The check a lesson page asks for, from the compiled course: the browser names it, never defines it. */
-export async function findCheck(pagePath: string, id: string): Promise<{ locale: Locale; check: Check } | null> {
+export async function findCheck(pagePath: string, id: string): Promise<{ locale: Locale; lesson: string; check: Check } | null> {
   const match = lessonPath.exec(pagePath);
   if (!match || !isLocale(match[1])) return null;
   const locale = match[1];
   const course = await readCourse(locale);
   const lesson = course.modules.find((m) => m.slug === match[2])?.lessons.find((l) => l.slug === match[3]);
   const found = lesson?.checks.find((c) => c.check.id === id);
-  return found ? { locale, check: found.check } : null;
+  return found ? { locale, lesson: `${match[2]}/${match[3]}`, check: found.check } : null;
 }
