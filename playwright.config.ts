@@ -19,7 +19,7 @@ export default defineConfig({
   // The real server: Next.js, the sandbox API and the terminal gateway, on the real engine.
   webServer: {
     command: 'npx tsx server.ts',
-    env: { PORT: String(port), COURSE_STATE_DIR: '.state/e2e', COURSE_INSTANCE: 'e2e', COURSE_SANDBOX_POOL: '1' },
+    env: { PORT: String(port), COURSE_STATE_DIR: '.state/e2e', COURSE_INSTANCE: 'e2e', COURSE_SANDBOX_POOL: '1', COURSE_EMBED_ORIGINS: 'http://127.0.0.1:3300' },
     url: `http://localhost:${port}/en`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -49,7 +49,11 @@ await app.prepare();
 // Without an engine the site still serves lessons; terminals say so and the manager keeps trying.
 await sandboxes.start();
 
+// Lessons may be framed only by the course itself, and under /embed/ by the sites the operator allows.
+const frameAncestors = (url = '') => `frame-ancestors 'self'${url.startsWith('/embed/') ? config.embedOrigins.map((o) => ` ${o}`).join('') : ''}`;
+
 const server = createServer((request, response) => {
+  response.setHeader('content-security-policy', frameAncestors(request.url));
   if (!api(request, response) && !preview.handle(request, response)) void handleNext(request, response);
 });
 const handleNextUpgrade = app.getUpgradeHandler();

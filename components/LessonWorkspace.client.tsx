@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { runEvent } from '@/lib/run-command';
+import { readSetting, writeSetting } from '@/lib/settings';
 
 const splitKey = 'lesson-split';
 const minSplit = 30;
@@ -18,13 +19,13 @@ interface Labels {
  * The lesson text beside the terminal: side by side with a draggable divider on wide screens,
  * two tabs on narrow ones. Both panes stay mounted so switching tabs never drops the terminal.
  */
-export function LessonWorkspace({ lesson, terminal, labels }: { lesson: ReactNode; terminal: ReactNode; labels: Labels }) {
+export function LessonWorkspace({ lesson, terminal, labels, compact = false }: { lesson: ReactNode; terminal: ReactNode; labels: Labels; compact?: boolean }) {
   const [tab, setTab] = useState<'lesson' | 'terminal'>('lesson');
   const [split, setSplit] = useState(58);
   const container = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    const saved = Number(localStorage.getItem(splitKey));
+    const saved = Number(readSetting(splitKey));
     if (saved) setSplit(clamp(saved));
   }, []);
 
@@ -38,14 +39,14 @@ export function LessonWorkspace({ lesson, terminal, labels }: { lesson: ReactNod
   const commit = (value: number) => {
     const next = clamp(value);
     setSplit(next);
-    localStorage.setItem(splitKey, String(next));
+    writeSetting(splitKey, String(next));
   };
 
   const tabClass = (active: boolean) =>
     `flex-1 py-2 text-sm font-medium border-b-2 ${active ? 'border-sky-600 text-sky-700 dark:text-sky-400' : 'border-transparent text-slate-500'}`;
 
   return (
-    <div ref={container} className="flex h-[calc(100dvh-3.5rem)] flex-col lg:flex-row" style={{ '--split': `${split}%` } as CSSProperties}>
+    <div ref={container} className={`flex flex-col lg:flex-row ${compact ? 'h-dvh' : 'h-[calc(100dvh-3.5rem)]'}`} style={{ '--split': `${split}%` } as CSSProperties}>
       <div role="tablist" className="flex border-b border-slate-200 lg:hidden dark:border-slate-800">
         {(['lesson', 'terminal'] as const).map((name) => (
           <button key={name} role="tab" type="button" aria-selected={tab === name} aria-controls={`pane-${name}`} className={tabClass(tab === name)} onClick={() => setTab(name)}>

@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState, useSyncExternalStore } from 'react';
+import { sessionHeaders } from '@/lib/client-session';
 import { progressStore } from '@/lib/progress';
 
 const emptyProgress = progressStore.empty();
@@ -34,7 +35,7 @@ export function ResumeBox({ lessons, labels }: { lessons: Record<string, { title
   if (!lesson) return null;
 
   const makeLink = async () => {
-    const response = await fetch('/api/learner/link', { method: 'POST', credentials: 'same-origin' });
+    const response = await fetch('/api/learner/link', { method: 'POST', credentials: 'same-origin', headers: sessionHeaders() });
     if (!response.ok) return;
     const url = new URL(((await response.json()) as { path: string }).path, location.origin).href;
     setLink(url);

@@ -17,8 +17,18 @@ export interface ApiDeps {
   clientAddress: (request: IncomingMessage) => string;
 }
 
-export const sessionOf = (request: IncomingMessage, secret: Buffer) =>
-  verifySessionToken(readCookie(request.headers.cookie, sessionCookie), secret);
+/** Where a request carries the learner's session token: the cookie, or in an embedded lesson (where
+ * browsers withhold cookies from iframes of other sites) an Authorization header, or for its WebSocket a
+ * `course-token.<token>` subprotocol, since browsers let scripts set no other header there. */
+export function sessionTokenOf(request: IncomingMessage): string | undefined {
+  const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+  const protocol = request.headers['sec-websocket-protocol']?.split(',').map((p) => p.trim()).find((p) => p.startsWith(tokenProtocol));
+  return readCookie(request.headers.cookie, sessionCookie) ?? bearer ?? protocol?.slice(tokenProtocol.length);
+}
+
+export const tokenProtocol = 'course-token.';
+
+export const sessionOf = (request: IncomingMessage, secret: Buffer) => verifySessionToken(sessionTokenOf(request), secret);
 
 /**
  * The few HTTP endpoints that touch sandboxes. They live beside the WebSocket in the server process,
@@ -58,12 +68,15 @@ export function createApi({ config, engine, sandboxes, store, requests, clientAd
     const session = sessionOf(request, config.secret);
 
     if (path === '/api/session') {
-      if (!session) setSession(request, res, newSessionToken(config.secret));
-      reply(res, 204);
+      const token = session ? sessionTokenOf(request)! : newSessionToken(config.secret);
+      if (!session) setSession(request, res, token);
+      // An embedded lesson keeps its token itself; a page of the course leaves it in the HttpOnly cookie.
+      if (request.headers['x-course-embed'] === '1') reply(res, 200, { token });
+      else reply(res, 204);
       return true;
     }
     if (path === '/api/learner/link') {
-      const token = readCookie(request.headers.cookie, sessionCookie);
+      const token = sessionTokenOf(request);
       if (!session || !token) return reply(res, 401, { error: 'no session' }), true;
       reply(res, 200, { path: `/continue/${encodeURIComponent(token)}` });
       return true;

@@ -9,6 +9,8 @@ export interface Config {
   dev: boolean;
   /** Origins allowed to open terminal sockets and call the API, compared exactly. */
   allowedOrigins: string[];
+  /** Other sites that may show lessons in an iframe (/embed/…); Content-Security-Policy frame-ancestors. */
+  embedOrigins: string[];
   /** Secret that signs session tokens; kept in the state directory so sessions survive restarts. */
   secret: Buffer;
   stateDir: string;
@@ -78,12 +80,17 @@ function loadSecret(stateDir: string, env: Env): Buffer {
 export function loadConfig(env: Env = process.env): Config {
   const port = number(env, 'PORT', 3000);
   const stateDir = path.resolve(env.COURSE_STATE_DIR || '.state');
-  const origins = env.COURSE_ALLOWED_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean);
+  const list = (value: string | undefined) => value?.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = list(env.COURSE_ALLOWED_ORIGINS);
+  const embedOrigins = list(env.COURSE_EMBED_ORIGINS) ?? [];
+  const badEmbed = embedOrigins.find((o) => !/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(o));
+  if (badEmbed) throw new Error(`COURSE_EMBED_ORIGINS: "${badEmbed}" is not an origin like https://school.example`);
   return {
     port,
     host: env.HOST || '0.0.0.0',
     dev: env.NODE_ENV === 'development',
     allowedOrigins: origins?.length ? origins : [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
+    embedOrigins,
     secret: loadSecret(stateDir, env),
     stateDir,
     engine: {

@@ -13,6 +13,8 @@ const en = {
   minutes: (n: number) => `${n} min`,
   totalTime: (n: number) => `About ${Math.round(n / 6) / 10} hours of hands-on lessons so far`,
   comingSoon: 'Lessons coming soon',
+  openInCourse: 'Open in the full course',
+  shareLabels: { share: 'Share', link: 'Link to this lesson', embed: 'Embed it in your site', copy: 'Copy', copied: 'Copied' },
   progress: {
     done: 'done',
     // Filled in the browser: {n} steps of {of}.
@@ -99,6 +101,8 @@ const ko: Messages = {
   minutes: (n) => `${n}분`,
   totalTime: (n) => `지금까지 약 ${Math.round(n / 6) / 10}시간 분량의 실습 레슨`,
   comingSoon: '레슨 준비 중',
+  openInCourse: '전체 코스에서 열기',
+  shareLabels: { share: '공유', link: '이 레슨의 링크', embed: '내 사이트에 넣기', copy: '복사', copied: '복사됨' },
   progress: {
     done: '완료',
     partly: '{of}단계 중 {n}단계 완료',

@@ -2,6 +2,7 @@
  * The learner's progress as the page sees it: asked of the server once per page load, then kept in
  * step as checks pass. Pages are static; these marks are added in the browser.
  */
+import { ensureSession, sessionHeaders } from './client-session';
 import type { Progress } from './store';
 
 let progress: Progress = { passed: {}, last: null };
@@ -10,7 +11,8 @@ const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((listener) => listener());
 
 function load() {
-  loading ??= fetch('/api/progress', { credentials: 'same-origin' })
+  loading ??= ensureSession()
+    .then(() => fetch('/api/progress', { credentials: 'same-origin', headers: sessionHeaders() }))
     .then((response) => (response.ok ? (response.json() as Promise<Progress>) : null))
     .then((loaded) => {
       if (!loaded) return;

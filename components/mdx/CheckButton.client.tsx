@@ -2,6 +2,8 @@
 
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
+import { sessionHeaders } from '@/lib/client-session';
+import { emitCourseEvent } from '@/lib/course-events';
 import { progressStore } from '@/lib/progress';
 import { useProgress } from '../progress.client';
 
@@ -17,7 +19,8 @@ type State = { phase: 'idle' | 'checking' | 'passed' } | { phase: 'failed'; mess
 
 /** Asks the server to look at the learner's own Docker; the server decides, the page only shows it. */
 export function CheckButton({ id, labels }: { id: string; labels: Labels }) {
-  const pathname = usePathname();
+  // The lesson's own address, also when it is shown embedded (/embed/en/…).
+  const pathname = usePathname().replace(/^\/embed(?=\/)/, '');
   const lesson = pathname.split('/').slice(2, 4).join('/');
   const [checked, setState] = useState<State>({ phase: 'idle' });
   // A step passed on an earlier visit shows as done until the learner checks again.
@@ -30,13 +33,14 @@ export function CheckButton({ id, labels }: { id: string; labels: Labels }) {
       const response = await fetch('/api/check', {
         method: 'POST',
         credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...sessionHeaders() },
         body: JSON.stringify({ path: pathname, id }),
       });
       const body = (await response.json()) as { passed?: boolean; message?: string; hint?: string; error?: string };
       if (body.passed) {
         setState({ phase: 'passed' });
         progressStore.markPassed(lesson, id);
+        emitCourseEvent({ type: 'step-completed', lesson, step: id });
       }
       else setState({ phase: 'failed', message: body.message ?? body.error ?? labels.failedToCheck, hint: body.hint });
     } catch {

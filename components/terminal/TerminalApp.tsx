@@ -1,8 +1,10 @@
 import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Locale } from '@/lib/i18n';
 import { messages } from '@/lib/messages';
+import { sessionHeaders } from '@/lib/client-session';
 import { runEvent, type RunDetail } from '@/lib/run-command';
 import { TerminalView } from './TerminalView';
+import { readSetting, writeSetting } from '@/lib/settings';
 
 const tabsKey = 'terminal-tabs';
 const fontSizeKey = 'terminal-font-size';
@@ -22,7 +24,7 @@ const isTabId = (id: unknown): id is string => typeof id === 'string' && /^[a-z0
 /** Tab ids outlive the page: each names a shell on the server that the learner gets back after a reload. */
 function loadTabs(): Tabs {
   try {
-    const saved = JSON.parse(localStorage.getItem(tabsKey) ?? 'null') as Partial<Tabs> | null;
+    const saved = JSON.parse(readSetting(tabsKey) ?? 'null') as Partial<Tabs> | null;
     const ids = [...new Set(Array.isArray(saved?.ids) ? saved.ids.filter(isTabId) : [])].slice(0, maxTabs);
     const first = ids[0];
     if (first) return { ids, active: ids.includes(saved?.active ?? '') ? saved!.active! : first };
@@ -36,7 +38,7 @@ function loadTabs(): Tabs {
 const newTabId = () => Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(36).padStart(2, '0')).join('');
 
 function loadFontSize(): number {
-  const saved = Number(localStorage.getItem(fontSizeKey));
+  const saved = Number(readSetting(fontSizeKey));
   return saved >= minFontSize && saved <= maxFontSize ? saved : defaultFontSize;
 }
 
@@ -125,7 +127,7 @@ function ShellTabs({ locale }: { locale: Locale }) {
   const [focusTerminal, setFocusTerminal] = useState(false);
   const tools = useTools();
 
-  useEffect(() => localStorage.setItem(tabsKey, JSON.stringify(tabs)), [tabs]);
+  useEffect(() => writeSetting(tabsKey, JSON.stringify(tabs)), [tabs]);
 
   const select = (active: string) => {
     setFocusTerminal(false);
@@ -174,9 +176,9 @@ function ShellTabs({ locale }: { locale: Locale }) {
 /** Font size and screen-reader mode, remembered across lessons. */
 function useTools() {
   const [fontSize, setFontSize] = useState(loadFontSize);
-  const [screenReader, setScreenReader] = useState(() => localStorage.getItem(screenReaderKey) === '1');
-  useEffect(() => localStorage.setItem(fontSizeKey, String(fontSize)), [fontSize]);
-  useEffect(() => localStorage.setItem(screenReaderKey, screenReader ? '1' : '0'), [screenReader]);
+  const [screenReader, setScreenReader] = useState(() => readSetting(screenReaderKey) === '1');
+  useEffect(() => writeSetting(fontSizeKey, String(fontSize)), [fontSize]);
+  useEffect(() => writeSetting(screenReaderKey, screenReader ? '1' : '0'), [screenReader]);
   return { fontSize, setFontSize, screenReader, setScreenReader };
 }
 
@@ -226,7 +228,7 @@ function TerminalFrame({
   const reset = async () => {
     if (!window.confirm(t.resetConfirm)) return;
     setResetFailed(false);
-    const response = await fetch('/api/sandbox/reset', { method: 'POST', credentials: 'same-origin' }).catch(() => null);
+    const response = await fetch('/api/sandbox/reset', { method: 'POST', credentials: 'same-origin', headers: sessionHeaders() }).catch(() => null);
     // On success the server closes the terminal's socket and the terminal reconnects to the new sandbox.
     if (!response?.ok) setResetFailed(true);
   };

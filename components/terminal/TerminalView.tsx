@@ -5,6 +5,7 @@ import { Terminal, type ITheme } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import type { Messages } from '@/lib/messages';
 import { commandKeystrokes, runEvent, terminalPresence, type RunDetail } from '@/lib/run-command';
+import { emitCourseEvent } from '@/lib/course-events';
 import { CloseCode, type PublishedPort } from '@/lib/terminal-protocol';
 import type { Locale } from '@/lib/i18n';
 import { TerminalConnection, type ConnectionState, type NodeChoice } from './connection';
@@ -199,6 +200,10 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
   useEffect(() => {
     if (terminalRef.current) terminalRef.current.terminal.options.screenReaderMode = screenReader;
   }, [screenReader]);
+
+  useEffect(() => {
+    if ((state.phase === 'closed' || state.phase === 'reconnecting') && state.reason === 'expired') emitCourseEvent({ type: 'sandbox-expired' });
+  }, [state]);
 
   const dataState = dataStateOf(state);
   const reason = state.phase === 'reconnecting' || state.phase === 'closed' ? state.reason : null;

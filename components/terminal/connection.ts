@@ -1,3 +1,4 @@
+import { ensureSession, forgetSession, socketProtocols } from '@/lib/client-session';
 import { CloseCode, closeReasonOf, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
 
 /** Output handed to xterm but not yet drawn: above the high mark the server is asked to pause, below the low one to resume. */
@@ -32,21 +33,6 @@ export interface ConnectionEvents {
 export interface NodeChoice {
   index: number;
   count: number;
-}
-
-let session: Promise<void> | null = null;
-
-/** The learner's cookie, asked for once per page and again only after the server rejected it. */
-function ensureSession(): Promise<void> {
-  if (!session) {
-    session = fetch('/api/session', { method: 'POST', credentials: 'same-origin' }).then((response) => {
-      if (!response.ok) throw new Error(`session: HTTP ${response.status}`);
-    });
-    session.catch(() => {
-      session = null;
-    });
-  }
-  return session;
 }
 
 const encoder = new TextEncoder();
@@ -126,7 +112,7 @@ export class TerminalConnection {
     if (this.disposed) return;
     this.drop();
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/ws/terminal?tab=${encodeURIComponent(this.tabId)}&nodes=${this.node.count}&node=${this.node.index}`);
+    const socket = new WebSocket(`${scheme}://${location.host}/ws/terminal?tab=${encodeURIComponent(this.tabId)}&nodes=${this.node.count}&node=${this.node.index}`, socketProtocols());
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
 
@@ -161,7 +147,7 @@ export class TerminalConnection {
     socket.onclose = (event) => {
       this.drop();
       const reason = closeReasonOf(event.code);
-      if (reason === 'unauthorized') session = null;
+      if (reason === 'unauthorized') forgetSession();
       // Anything that is not one of our codes is the network or a server restart: worth retrying.
       if (reason && !CloseCode[reason].retry) this.emit({ phase: 'closed', reason });
       else this.retry(reason);

@@ -40,7 +40,8 @@ export interface GatewayDeps {
  * their sandbox, and keeps both ends within limits. A bad socket is closed alone, never the server.
  */
 export function createTerminalGateway(deps: GatewayDeps) {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false });
+  // An embedded lesson sends its token as a second subprotocol; the socket speaks the first, `course`.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, handleProtocols: (protocols) => (protocols.has('course') ? 'course' : false) });
   /** Open sockets by session, then by tab: one socket per tab, so a second window replaces the first. */
   const open = new Map<string, Map<string, WebSocket>>();
 

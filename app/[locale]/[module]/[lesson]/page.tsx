@@ -5,6 +5,7 @@ import { getMDXComponent } from 'mdx-bundler/client';
 import { CourseNav } from '@/components/CourseNav';
 import { LessonWorkspace } from '@/components/LessonWorkspace.client';
 import { ClockIcon } from '@/components/icons';
+import { ShareButton } from '@/components/ShareButton.client';
 import { TerminalPanel } from '@/components/TerminalPanel';
 import { sandboxNodes } from '@/lib/content/schema';
 import { mdxComponents } from '@/components/mdx';
@@ -54,7 +55,10 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
       <p className="text-sm font-semibold text-sky-700 dark:text-sky-400">
         {t.module(position.moduleNumber)} · {module.title}
       </p>
-      <h1 className="mt-1 text-3xl font-bold tracking-tight">{lesson.title}</h1>
+      <div className="mt-1 flex items-start justify-between gap-4">
+        <h1 className="text-3xl font-bold tracking-tight">{lesson.title}</h1>
+        <ShareButton lessonPath={lessonPath(locale, lesson)} embedPath={`/embed${lessonPath(locale, lesson)}`} labels={t.shareLabels} />
+      </div>
       <p className="mt-2 text-lg text-slate-600 dark:text-slate-300">{lesson.summary}</p>
       <p className="mt-2 text-sm text-slate-500"><ClockIcon /> {t.minutes(lesson.duration)}</p>
       <section className="mt-6 rounded-lg bg-slate-50 p-4 dark:bg-slate-900" aria-labelledby="objectives">
