@@ -1,8 +1,9 @@
 // The lesson runner: proves that every check in every lesson works. For each lesson, in a fresh
 // sandbox, each check must fail before its step, the step's commands (and a challenge's hidden
 // solution) run, and then the check must pass.
-// Usage: tsx scripts/lesson-runner.ts [--compiled DIR] [module/lesson]
+// Usage: tsx scripts/lesson-runner.ts [--compiled DIR] [--jobs N] [module/lesson]
 // COURSE_INSTANCE (default lesson-runner) names its sandboxes, so several runners can share an engine.
+// Lessons run --jobs at a time (default 4): they mostly wait on pulls and builds, each in its own sandbox.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { evaluate } from '../lib/checks/evaluate';
@@ -14,7 +15,7 @@ import { locales } from '../lib/i18n';
 import { Engine } from '../lib/sandbox/engine';
 import { SandboxManager } from '../lib/sandbox/manager';
 
-const { values, positionals } = parseArgs({ options: { compiled: { type: 'string' } }, allowPositionals: true });
+const { values, positionals } = parseArgs({ options: { compiled: { type: 'string' }, jobs: { type: 'string', default: '4' } }, allowPositionals: true });
 const config = loadConfig({ COURSE_INSTANCE: 'lesson-runner', ...process.env });
 const engine = Engine.connect(config.engine);
 const only = positionals[0];
@@ -25,22 +26,31 @@ const sandboxes = new SandboxManager(engine, { ...config.sandbox, poolSize: 0 })
 for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
 for (const network of await engine.listLabNetworks(config.sandbox.instance)) await engine.removeNetwork(network);
 
+const queue: { locale: string; lesson: LessonEntry }[] = [];
 for (const locale of locales) {
-  const course = await readCourse(locale, values.compiled);
-  for (const lesson of course.modules.flatMap((m) => m.lessons)) {
+  for (const lesson of (await readCourse(locale, values.compiled)).modules.flatMap((m) => m.lessons)) {
     const name = `${lesson.module}/${lesson.slug}`;
     if (only && only !== name) continue;
-    if (!lesson.checks.length) {
-      console.log(`-    ${locale} ${name}: no checks`);
-      continue;
-    }
-    const problems = await runLesson(lesson);
-    if (problems.length) failed++;
-    else passed++;
-    console.log(`${problems.length ? 'FAIL' : 'ok  '} ${locale} ${name} (${lesson.checks.length} checks)`);
-    for (const problem of problems) console.log(`       ${problem}`);
+    if (lesson.checks.length) queue.push({ locale, lesson });
+    else console.log(`-    ${locale} ${name}: no checks`);
   }
 }
+const started = Date.now();
+await Promise.all(
+  Array.from({ length: Math.max(1, Number(values.jobs)) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const { locale, lesson } = next;
+      const begun = Date.now();
+      const problems = await runLesson(lesson);
+      if (problems.length) failed++;
+      else passed++;
+      const seconds = ((Date.now() - begun) / 1000).toFixed(0);
+      console.log(`${problems.length ? 'FAIL' : 'ok  '} ${locale} ${lesson.module}/${lesson.slug} (${lesson.checks.length} checks, ${seconds} s)`);
+      for (const problem of problems) console.log(`       ${problem}`);
+    }
+  }),
+);
+console.log(`in ${((Date.now() - started) / 1000).toFixed(0)} s:`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
 
