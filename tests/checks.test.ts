@@ -21,7 +21,8 @@ describe('evaluate', () => {
         { Hostname: 'node2', Status: 'Ready', Availability: 'Active' },
         { Hostname: 'node3', Status: 'Down', Availability: 'Drain' },
       ),
-      'service ls --format {{json .}}': lines({ Name: 'web', Image: 'nginx:latest@sha256:abc', Replicas: '3/3', Ports: '*:8080->80/tcp' }),
+      'service ls --format {{json .}}': lines({ Name: 'web', Image: 'nginx:latest@sha256:abc', Replicas: '3/3', Ports: '' }),
+      'service inspect web --format {{json .Spec.EndpointSpec.Ports}}': '[{"Protocol":"tcp","TargetPort":80,"PublishedPort":8080,"PublishMode":"host"}]',
       'service ps web --filter desired-state=running --format {{.Node}} {{.CurrentState}}': 'node1 Running 5 seconds ago\nnode2 Running 5 seconds ago\nnode2 Running 4 seconds ago',
     });
     const problem = async (check: Parameters<typeof evaluate>[0]) => {
@@ -40,6 +41,7 @@ describe('evaluate', () => {
     it('checks a service’s image, replicas, port and spread over nodes', async () => {
       expect(await problem({ id: 'w', kind: 'service', name: 'web', image: 'nginx', replicas: 3, port: 8080 })).toBeNull();
       expect(await problem({ id: 'w', kind: 'service', name: 'web', replicas: 5 })).toMatch(/3 of 3 replicas running; it needs 5/);
+      expect(await problem({ id: 'w', kind: 'service', name: 'web', port: 9090 })).toMatch(/does not publish port 9090/);
       expect(await problem({ id: 'w', kind: 'service', name: 'web', spread: 3 })).toMatch(/run on 2 node\(s\); spread them over 3/);
       expect(await problem({ id: 'w', kind: 'service', name: 'api' })).toMatch(/no service “api”/);
     });

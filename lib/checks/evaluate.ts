@@ -124,7 +124,9 @@ export async function evaluate(check: Check, docker: Docker): Promise<CheckResul
       const [running = 0, desired = 0] = service.Replicas.split(/[/ ]/).map(Number);
       if (check.replicas !== undefined && (running !== check.replicas || desired !== check.replicas))
         return fail(`The service “${check.name}” has ${running} of ${desired} replicas running; it needs ${check.replicas}.`, `“${check.name}” 서비스의 복제본이 ${desired}개 중 ${running}개 실행 중입니다. ${check.replicas}개여야 합니다.`);
-      if (check.port && !new RegExp(`:${check.port}->`).test(service.Ports))
+      // Ports published in host mode are not in `service ls`; the service's own definition has them all.
+      const published = check.port ? await docker(['service', 'inspect', check.name, '--format', '{{json .Spec.EndpointSpec.Ports}}']) : null;
+      if (check.port && !(JSON.parse(published?.stdout || 'null') as { PublishedPort?: number }[] | null)?.some((p) => p.PublishedPort === check.port))
         return fail(`The service “${check.name}” does not publish port ${check.port}.`, `“${check.name}” 서비스가 ${check.port} 포트를 공개하지 않습니다.`);
       if (check.spread) {
         const tasks = await docker(['service', 'ps', check.name, '--filter', 'desired-state=running', '--format', '{{.Node}} {{.CurrentState}}']);
@@ -141,7 +143,6 @@ interface ServiceRow {
   Name: string;
   Image: string;
   Replicas: string;
-  Ports: string;
 }
 
 const notManager = fail('This Docker is not a swarm manager yet: run docker swarm init on node1 first.', '이 Docker는 아직 스웜 매니저가 아닙니다. 먼저 node1에서 docker swarm init을 실행하세요.');
