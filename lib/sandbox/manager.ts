@@ -161,17 +161,7 @@ export class SandboxManager extends EventEmitter<Events> {
     await this.engine.joinLab(lease.nodes[0]!, network, nodeName(0));
     const indexes = Array.from({ length: count - lease.nodes.length }, (_, i) => lease.nodes.length + i);
     const added = await Promise.allSettled(
-      indexes.map(async (index) => {
-        const id = await this.take(onQueued, signal);
-        try {
-          await this.engine.rename(id, leaseName(lease.session, lease.assignedAt, index + 1));
-          await this.engine.joinLab(id, network, nodeName(index));
-        } catch (error) {
-          await this.engine.remove(id).catch(() => {});
-          throw error;
-        }
-        return id;
-      }),
+      indexes.map((index) => this.newNode(lease, index, onQueued, signal)),
     );
     const ids = added.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     const failure = added.find((result) => result.status === 'rejected');
@@ -199,7 +189,14 @@ export class SandboxManager extends EventEmitter<Events> {
 
   private async swapNode(lease: Lease, index: number): Promise<void> {
     await this.engine.remove(lease.nodes[index]!);
-    const id = await this.take(() => {});
+    const id = await this.newNode(lease, index, () => {});
+    if (this.leases.get(lease.session) === lease) lease.nodes[index] = id;
+    else await this.engine.remove(id);
+  }
+
+  /** A ready sandbox made node `index` of the lease's lab: named for it, and on the lab's network. */
+  private async newNode(lease: Lease, index: number, onQueued: (position: number) => void, signal?: AbortSignal): Promise<string> {
+    const id = await this.take(onQueued, signal);
     try {
       await this.engine.rename(id, leaseName(lease.session, lease.assignedAt, index + 1));
       await this.engine.joinLab(id, labNetworkName(lease.session), nodeName(index));
@@ -207,8 +204,7 @@ export class SandboxManager extends EventEmitter<Events> {
       await this.engine.remove(id).catch(() => {});
       throw error;
     }
-    if (this.leases.get(lease.session) === lease) lease.nodes[index] = id;
-    else await this.engine.remove(id);
+    return id;
   }
 
   /** Marks the learner active: idleness is counted from the last keystroke. */
