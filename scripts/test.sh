@@ -19,4 +19,7 @@ step "browser tests"
 # Sandboxes that an earlier run's learners left would count against this run's capacity.
 bash scripts/engine/remove-sandboxes.sh e2e
 bash scripts/engine/remove-sandboxes.sh e2e-restart
+# The browser tests' learners leave sandboxes (and labs) behind, as real learners do; nothing reaps them
+# once the test server is gone, so they go here, pass or fail.
+trap 'bash scripts/engine/remove-sandboxes.sh e2e' EXIT
 npx playwright test
