@@ -20,6 +20,7 @@ import {
 export const watermarks = { high: 2 * 1024 * 1024, low: 512 * 1024 };
 
 const tabPattern = /^[a-z0-9]{1,16}$/;
+const portsDelayMs = 2000;
 const defaultSize: Size = { cols: 80, rows: 24 };
 
 export interface GatewayDeps {
@@ -81,6 +82,9 @@ export function createTerminalGateway(deps: GatewayDeps) {
     tabs.set(tab, ws);
     if (previous) close(previous, 'replaced');
     let unwatchPorts = () => {};
+    let watchingPorts = false;
+    let startWatchingPorts = () => {};
+    let portsTimer: NodeJS.Timeout | undefined;
 
     const aborter = new AbortController();
     let shell: Awaited<ReturnType<Engine['openShell']>> | undefined;
@@ -99,6 +103,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
       if (tabs.get(tab) === ws) tabs.delete(tab);
       if (!tabs.size) open.delete(session);
       shell?.stream.destroy();
+      clearTimeout(portsTimer);
       unwatchPorts();
     });
 
@@ -110,6 +115,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
         switch (message.op) {
           case Op.input:
             deps.sandboxes.touch(session);
+            startWatchingPorts();
             if (shell) shell.stream.write(message.data);
             // Bounded: a client typing into a sandbox that is still starting cannot grow server memory.
             else if (earlyBytes + message.data.length <= limits.maxFrameBytes) {
@@ -176,9 +182,18 @@ export function createTerminalGateway(deps: GatewayDeps) {
       stream.on('end', () => close(ws, 'sandboxGone'));
       stream.on('error', () => close(ws, 'sandboxGone'));
       if (pausedByClient) stream.pause();
-      unwatchPorts = deps.ports.subscribe(containerId, (ports) =>
-        send(ws, { op: Op.ports, ports: ports.map((port) => ({ port, url: deps.previewUrl(containerId, port) })) }),
-      );
+      // Watching ports costs the sandbox two docker commands; they wait until the prompt is up (or the
+      // learner types), so they never slow the shell's start on the sandbox's one CPU.
+      const watchPorts = () => {
+        if (watchingPorts || ws.readyState !== ws.OPEN) return;
+        watchingPorts = true;
+        clearTimeout(portsTimer);
+        unwatchPorts = deps.ports.subscribe(containerId, (ports) =>
+          send(ws, { op: Op.ports, ports: ports.map((port) => ({ port, url: deps.previewUrl(containerId, port) })) }),
+        );
+      };
+      startWatchingPorts = watchPorts;
+      portsTimer = setTimeout(watchPorts, portsDelayMs);
     } catch (error) {
       if (aborter.signal.aborted) return;
       console.error(`terminal: ${(error as Error).message}`);
