@@ -34,6 +34,16 @@ export const maxLabNodes = 3;
 /** Nodes are called node1, node2, …: hostnames, lab network names and terminal tab names at once. */
 export const nodeName = (index: number) => `node${index + 1}`;
 
+/** One piece of work per session at a time: a second caller waits for the first one's result. */
+function shared<T>(running: Map<string, Promise<T>>, session: string, start: () => Promise<T>): Promise<T> {
+  let work = running.get(session);
+  if (!work) {
+    work = start().finally(() => running.delete(session));
+    running.set(session, work);
+  }
+  return work;
+}
+
 interface Waiter {
   wake: () => void;
   onPosition: (position: number) => void;
@@ -131,12 +141,7 @@ export class SandboxManager extends EventEmitter<Events> {
   async acquire(session: string, onQueued: (position: number) => void = () => {}, signal?: AbortSignal, nodes = 1): Promise<Lease> {
     const lease = await this.leaseFor(session, onQueued, signal);
     if (lease.nodes.length >= nodes) return lease;
-    let growing = this.growing.get(session);
-    if (!growing) {
-      growing = this.grow(lease, nodes, onQueued, signal).finally(() => this.growing.delete(session));
-      this.growing.set(session, growing);
-    }
-    await growing;
+    await shared(this.growing, session, () => this.grow(lease, nodes, onQueued, signal));
     return lease;
   }
 
@@ -146,12 +151,7 @@ export class SandboxManager extends EventEmitter<Events> {
       existing.lastActive = this.now();
       return Promise.resolve(existing);
     }
-    let pending = this.acquiring.get(session);
-    if (!pending) {
-      pending = this.assign(session, onQueued, signal).finally(() => this.acquiring.delete(session));
-      this.acquiring.set(session, pending);
-    }
-    return pending;
+    return shared(this.acquiring, session, () => this.assign(session, onQueued, signal));
   }
 
   /** Adds nodes to a lease until it has `count`, all on one private network where each is known by name. */
@@ -179,12 +179,7 @@ export class SandboxManager extends EventEmitter<Events> {
   async replaceNode(session: string, index: number): Promise<void> {
     const lease = this.leases.get(session);
     if (!lease || index < 1 || index >= lease.nodes.length) return;
-    let growing = this.growing.get(session);
-    if (!growing) {
-      growing = this.swapNode(lease, index).finally(() => this.growing.delete(session));
-      this.growing.set(session, growing);
-    }
-    await growing;
+    await shared(this.growing, session, () => this.swapNode(lease, index));
   }
 
   private async swapNode(lease: Lease, index: number): Promise<void> {
