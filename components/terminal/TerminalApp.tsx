@@ -101,7 +101,7 @@ function LabTerminal({ locale, nodes }: TerminalAppProps) {
     <TerminalFrame
       locale={locale}
       tools={tools}
-      tabs={names.map((name) => ({ id: name, label: t.nodeTab(name), title: t.nodeTabTitle(name) }))}
+      tabs={names.map((name) => ({ id: name, label: name, title: t.nodeTabTitle(name) }))}
       active={names[active - 1]!}
       onSelect={(id) => setActive(names.indexOf(id) + 1)}
     >

@@ -81,8 +81,8 @@ export function createTerminalGateway(deps: GatewayDeps) {
     const previous = tabs.get(tab);
     tabs.set(tab, ws);
     if (previous) close(previous, 'replaced');
-    let unwatchPorts = () => {};
-    let watchingPorts = false;
+    // Set once the port watch runs: it is also what tells that it runs.
+    let unwatchPorts: (() => void) | null = null;
     let startWatchingPorts = () => {};
     let portsTimer: NodeJS.Timeout | undefined;
 
@@ -104,7 +104,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
       if (!tabs.size) open.delete(session);
       shell?.stream.destroy();
       clearTimeout(portsTimer);
-      unwatchPorts();
+      unwatchPorts?.();
     });
 
     ws.on('message', (raw: RawData, isBinary: boolean) => {
@@ -185,8 +185,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
       // Watching ports costs the sandbox two docker commands; they wait until the prompt is up (or the
       // learner types), so they never slow the shell's start on the sandbox's one CPU.
       const watchPorts = () => {
-        if (watchingPorts || ws.readyState !== ws.OPEN) return;
-        watchingPorts = true;
+        if (unwatchPorts || ws.readyState !== ws.OPEN) return;
         clearTimeout(portsTimer);
         unwatchPorts = deps.ports.subscribe(containerId, (ports) =>
           send(ws, { op: Op.ports, ports: ports.map((port) => ({ port, url: deps.previewUrl(containerId, port) })) }),
