@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import next from 'next';
 import { createApi, sessionOf } from './lib/api';
+import { lessonSteps } from './lib/checks/lookup';
+import { createClasses } from './lib/classes/http';
 import { loadConfig } from './lib/config';
 import { localeFromAcceptLanguage } from './lib/i18n';
 import { createPreview, previewPath, previewPrefix, previewToken } from './lib/preview';
@@ -24,14 +26,24 @@ const ports = new PortWatches(engine);
 const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
 const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret);
-const api = createApi({ config, engine, sandboxes, store, requests: new RateLimiter(5, 20), clientAddress });
+const requests = new RateLimiter(5, 20);
+const guard = { allowedOrigins: config.allowedOrigins, allow: (request: IncomingMessage) => requests.allow(clientAddress(request)) };
+const classes = createClasses({
+  config: { secret: config.secret, ...config.classes, maxCapacity: config.sandbox.capacity },
+  store,
+  sandboxes,
+  guard,
+  lessonsOf: lessonSteps,
+  sessionOf: learnerOf,
+});
+const api = createApi({ config, engine, sandboxes, store, guard, checked: classes.checked });
 const preview = createPreview({
   async resolve(token) {
     const found = sandboxes.findNode((id) => previewToken(config.secret, id) === token);
     const address = found && (await engine.address(found.containerId, config.sandbox.network));
     return found && address ? { session: found.lease.session, address, ports: await ports.ports(found.containerId) } : null;
   },
-  sessionOf: learnerOf,
+  mayOpen: (request, learner) => learnerOf(request) === learner || classes.instructorMayOpen(request, learner),
   locale: (request) => localeFromAcceptLanguage(request.headers['accept-language']),
 });
 const gateway = createTerminalGateway({
@@ -40,6 +52,7 @@ const gateway = createTerminalGateway({
   ports,
   previewUrl: (containerId, port) => previewPath(previewToken(config.secret, containerId), port),
   sessionOf: learnerOf,
+  watchedSession: classes.watchedSession,
   isAllowedOrigin: (origin) => origin !== undefined && config.allowedOrigins.includes(origin),
   connections: new RateLimiter(2, 20),
   clientAddress,
@@ -54,11 +67,11 @@ const frameAncestors = (url = '') => `frame-ancestors 'self'${url.startsWith('/e
 
 const server = createServer((request, response) => {
   response.setHeader('content-security-policy', frameAncestors(request.url));
-  if (!api(request, response) && !preview.handle(request, response)) void handleNext(request, response);
+  if (!api(request, response) && !classes.handle(request, response) && !preview.handle(request, response)) void handleNext(request, response);
 });
 const handleNextUpgrade = app.getUpgradeHandler();
 server.on('upgrade', (request, socket, head) => {
-  if (request.url?.startsWith('/ws/terminal')) gateway.handleUpgrade(request, socket, head);
+  if (request.url?.startsWith('/ws/terminal') || request.url?.startsWith('/ws/watch')) gateway.handleUpgrade(request, socket, head);
   else if (request.url?.startsWith(previewPrefix)) preview.handleUpgrade(request, socket, head);
   else if (config.dev) void handleNextUpgrade(request, socket, head);
   else socket.destroy();
@@ -69,6 +82,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // Sandboxes stay up: the next start adopts them, so learners keep their work across restarts.
     sandboxes.stop();
+    classes.stop();
     gateway.close();
     server.close(() => {
       store.close();

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { evaluate } from './checks/evaluate';
 import { findCheck } from './checks/lookup';
+import { readJson, refusePost, reply, type PostGuard } from './http';
 import type { Config } from './config';
-import type { RateLimiter } from './rate-limit';
 import type { Engine } from './sandbox/engine';
 import type { SandboxManager } from './sandbox/manager';
 import { newSessionToken, readCookie, sessionCookie, verifySessionToken } from './session';
@@ -13,8 +13,10 @@ export interface ApiDeps {
   engine: Engine;
   sandboxes: SandboxManager;
   store: Store;
-  requests: RateLimiter;
-  clientAddress: (request: IncomingMessage) => string;
+  /** Who may POST: the course's own origins, within a rate. */
+  guard: PostGuard;
+  /** Told of every check a learner runs, so their class's dashboard can follow. */
+  checked: (learner: string) => void;
 }
 
 /** Where a request carries the learner's session token: the cookie, or in an embedded lesson (where
@@ -34,11 +36,7 @@ export const sessionOf = (request: IncomingMessage, secret: Buffer) => verifySes
  * The few HTTP endpoints that touch sandboxes. They live beside the WebSocket in the server process,
  * outside Next.js, so that nothing Next bundles ever imports the engine.
  */
-export function createApi({ config, engine, sandboxes, store, requests, clientAddress }: ApiDeps) {
-  const reply = (res: ServerResponse, status: number, body?: object) => {
-    res.writeHead(status, body ? { 'content-type': 'application/json', 'cache-control': 'no-store' } : { 'cache-control': 'no-store' });
-    res.end(body ? JSON.stringify(body) : undefined);
-  };
+export function createApi({ config, engine, sandboxes, store, guard, checked }: ApiDeps) {
   const setSession = (request: IncomingMessage, res: ServerResponse, token: string) => {
     const secure = request.headers.origin?.startsWith('https:') || request.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
     res.setHeader('set-cookie', `${sessionCookie}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000${secure}`);
@@ -61,10 +59,7 @@ export function createApi({ config, engine, sandboxes, store, requests, clientAd
       return true;
     }
     if (!['/api/session', '/api/sandbox/reset', '/api/check', '/api/learner/link'].includes(path)) return false;
-    if (request.method !== 'POST') return reply(res, 405, { error: 'use POST' }), true;
-    // Browsers send Origin on every POST; an exact match keeps other sites from acting for a learner.
-    if (!config.allowedOrigins.includes(request.headers.origin ?? '')) return reply(res, 403, { error: 'origin not allowed' }), true;
-    if (!requests.allow(clientAddress(request))) return reply(res, 429, { error: 'too many requests' }), true;
+    if (refusePost(request, res, guard)) return true;
     const session = sessionOf(request, config.secret);
 
     if (path === '/api/session') {
@@ -100,33 +95,11 @@ export function createApi({ config, engine, sandboxes, store, requests, clientAd
         if (!lease) return reply(res, 409, { error: found.locale === 'ko' ? '먼저 터미널을 열어 샌드박스를 시작하세요.' : 'Open the terminal first, so your sandbox is running.' });
         sandboxes.touch(session);
         const result = await evaluate(found.check, (args) => engine.run(lease.nodes[0]!, ['docker', ...args]));
-        if (result.passed) store.recordPass(session, found.lesson, found.check.id);
+        store.recordCheck(session, found.lesson, found.check.id, result.passed);
+        checked(session);
         reply(res, 200, result.passed ? { passed: true } : { passed: false, message: result.problem[found.locale], hint: found.check.hint });
       })
       .catch((error: Error) => reply(res, 400, { error: error.message }));
     return true;
   };
-}
-
-/** A small JSON body; anything larger or malformed is refused. */
-function readJson(request: IncomingMessage, limit = 4096): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new Error('request too large'));
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => {
-      try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-      } catch {
-        reject(new Error('request is not JSON'));
-      }
-    });
-    request.on('error', reject);
-  });
 }

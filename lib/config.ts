@@ -16,6 +16,7 @@ export interface Config {
   stateDir: string;
   engine: EngineConfig;
   sandbox: SandboxConfig;
+  classes: { stuckAfterMs: number; defaultCapacity: number };
 }
 
 export interface EngineConfig {
@@ -112,6 +113,10 @@ export function loadConfig(env: Env = process.env): Config {
       pids: number(env, 'COURSE_SANDBOX_PIDS', 512),
       diskBytes: bytes(env, 'COURSE_SANDBOX_DISK', '640m'),
       reapIntervalMs: number(env, 'COURSE_SANDBOX_REAP_MS', 5000),
+    },
+    classes: {
+      stuckAfterMs: minutes(number(env, 'COURSE_CLASS_STUCK_MINUTES', 5)),
+      defaultCapacity: number(env, 'COURSE_CLASS_SIZE', 30),
     },
   };
 }

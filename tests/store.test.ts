@@ -17,11 +17,11 @@ describe('the SQLite store', () => {
   it('keeps each learner’s passed checks by lesson, once each, and the lesson they were last in', () => {
     let clock = 1000;
     const store = openSqliteStore(newFile(), () => clock++);
-    store.recordPass('a', 'images/first-dockerfile', 'built');
-    store.recordPass('a', 'volumes/keeping-data', 'data-volume');
-    store.recordPass('a', 'images/first-dockerfile', 'tagged');
-    store.recordPass('a', 'images/first-dockerfile', 'built');
-    store.recordPass('b', 'swarm/first-swarm', 'cluster');
+    store.recordCheck('a', 'images/first-dockerfile', 'built', true);
+    store.recordCheck('a', 'volumes/keeping-data', 'data-volume', true);
+    store.recordCheck('a', 'images/first-dockerfile', 'tagged', true);
+    store.recordCheck('a', 'images/first-dockerfile', 'built', true);
+    store.recordCheck('b', 'swarm/first-swarm', 'cluster', true);
     expect(store.progress('a')).toEqual({ passed: { 'images/first-dockerfile': ['built', 'tagged'], 'volumes/keeping-data': ['data-volume'] }, last: 'images/first-dockerfile' });
     expect(store.progress('nobody')).toEqual({ passed: {}, last: null });
     store.close();
@@ -30,7 +30,7 @@ describe('the SQLite store', () => {
   it('still has everything after the process ends without closing it', () => {
     const file = newFile();
     const first = openSqliteStore(file);
-    first.recordPass('a', 'basics/one', 'x');
+    first.recordCheck('a', 'basics/one', 'x', true);
     // No close(): as after a crash, the write-ahead log must carry the committed write.
     const second = openSqliteStore(file);
     expect(second.progress('a').passed).toEqual({ 'basics/one': ['x'] });
@@ -42,9 +42,49 @@ describe('the SQLite store', () => {
     const file = newFile();
     openSqliteStore(file).close();
     const raw = new Database(file);
-    expect(raw.pragma('user_version', { simple: true })).toBe(1);
+    expect(raw.pragma('user_version', { simple: true })).toBe(2);
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => openSqliteStore(file)).toThrow(/newer version of the course/);
+  });
+});
+
+describe('classes in the SQLite store', () => {
+  it('makes a class with a short code, seats learners up to its capacity, and knows each learner’s class', () => {
+    let clock = 1000;
+    const store = openSqliteStore(newFile(), () => clock++);
+    const klass = store.classes.create({ title: 'Monday', locale: 'en', lessons: ['m/one'], capacity: 2, endsAt: null });
+    expect(klass.code).toMatch(/^[A-HJKMNP-Z2-9]{6}$/);
+    expect(store.classes.byCode(klass.code)?.id).toBe(klass.id);
+    const ann = store.classes.join(klass.id, 'ann', 'Ann');
+    expect(store.classes.join(klass.id, 'ann', 'Ann K.')).toMatchObject({ id: (ann as { id: number }).id, name: 'Ann K.' });
+    store.classes.join(klass.id, 'bo', 'Bo');
+    expect(store.classes.join(klass.id, 'cy', 'Cy')).toBe('full');
+    expect(store.classes.members(klass.id).map((m) => m.name)).toEqual(['Ann K.', 'Bo']);
+    expect(store.classes.membership('bo')?.class.id).toBe(klass.id);
+    expect(store.classes.membership('cy')).toBeNull();
+
+    store.classes.pin(klass.id, 'm/one');
+    expect(store.classes.byId(klass.id)?.pinned).toBe('m/one');
+    store.close();
+  });
+
+  it('gives the dashboard the class learners’ attempts since the class began, and their passes of any time', () => {
+    let clock = 1000;
+    const store = openSqliteStore(newFile(), () => clock++);
+    store.recordCheck('ann', 'm/one', 'early', true);
+    const klass = store.classes.create({ title: 'Monday', locale: 'en', lessons: ['m/one'], capacity: 30, endsAt: 5000 });
+    store.classes.join(klass.id, 'ann', 'Ann');
+    store.recordCheck('ann', 'm/one', 'later', false);
+    store.recordCheck('stranger', 'm/one', 'later', false);
+    expect(store.classes.attempts(klass.id).map((a) => [a.learner, a.check, a.passed])).toEqual([['ann', 'later', false]]);
+    expect(store.classes.passes(klass.id).map((p) => p.check)).toEqual(['early']);
+
+    expect(store.classes.due(4999)).toEqual([]);
+    expect(store.classes.due(5000).map((c) => c.id)).toEqual([klass.id]);
+    store.classes.end(klass.id);
+    expect(store.classes.due(6000)).toEqual([]);
+    expect(store.classes.byId(klass.id)?.endedAt).not.toBeNull();
+    store.close();
   });
 });

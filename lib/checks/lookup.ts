@@ -14,3 +14,15 @@ export async function findCheck(pagePath: string, id: string): Promise<{ locale:
   const found = lesson?.checks.find((c) => c.check.id === id);
   return found ? { locale, lesson: `${match[2]}/${match[3]}`, check: found.check } : null;
 }
+
+/** The lessons a class takes, each with the ids of its steps, or null when one is not in the course. */
+export async function lessonSteps(locale: string, lessons: string[]): Promise<{ lesson: string; title: string; steps: string[] }[] | null> {
+  if (!isLocale(locale)) return null;
+  const course = await readCourse(locale);
+  const all = new Map(course.modules.flatMap((m) => m.lessons.map((l) => [`${m.slug}/${l.slug}`, { title: l.title, steps: l.checks.map((c) => c.check.id) }] as const)));
+  const found = lessons.map((lesson) => {
+    const entry = all.get(lesson as `${string}/${string}`);
+    return entry && { lesson, ...entry };
+  });
+  return found.every((entry) => entry !== undefined) ? found : null;
+}

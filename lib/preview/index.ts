@@ -28,7 +28,8 @@ export interface PreviewTarget {
 export interface PreviewDeps {
   /** The sandbox a token names, or null when there is none (any more). */
   resolve: (token: string) => Promise<PreviewTarget | null>;
-  sessionOf: (request: IncomingMessage) => string | null;
+  /** Whether the request may see what the learner's sandbox serves: the learner's own, or their instructor's. */
+  mayOpen: (request: IncomingMessage, learner: string) => boolean;
   locale: (request: IncomingMessage) => 'en' | 'ko';
 }
 
@@ -53,9 +54,12 @@ function refusalPage(reason: Refusal, locale: 'en' | 'ko') {
   return `<!doctype html><html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1 style="font-size:1.4rem">${escape(title)}</h1><p>${escape(text)}</p></body></html>`;
 }
 
-/** Removes the course's own session cookie: the learner's app has no business seeing it. */
+/** Removes the course's own cookies (session, instructor): the learner's app has no business seeing them. */
 function withoutSessionCookie(cookie: string | undefined) {
-  const kept = cookie?.split(';').filter((part) => part.trim().split('=')[0] !== sessionCookie);
+  const kept = cookie?.split(';').filter((part) => {
+    const name = part.trim().split('=')[0]!;
+    return name !== sessionCookie && !name.startsWith('course_teach_');
+  });
   return kept?.length ? kept.join(';').trim() : undefined;
 }
 
@@ -68,7 +72,7 @@ export function createPreview(deps: PreviewDeps) {
     if (!match || port < 1 || port > 65535) return 'malformed';
     const target = await deps.resolve(match[1]!);
     if (!target) return 'ended';
-    if (deps.sessionOf(request) !== target.session) return 'notYours';
+    if (!deps.mayOpen(request, target.session)) return 'notYours';
     if (!target.ports.includes(port)) return 'notPublished';
     const prefix = previewPath(match[1]!, port).slice(0, -1);
     return { prefix, address: target.address, port, path: (match[3] ?? '/') + (query !== undefined ? `?${query}` : '') };

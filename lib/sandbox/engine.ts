@@ -168,9 +168,13 @@ export class Engine {
    * connection, so a reconnect finds the same screen and processes. -D detaches any earlier client of
    * the same tab, so attaches never pile up.
    */
-  async openShell(id: string, tab: string, size: Size): Promise<{ stream: Duplex; resize(size: Size): Promise<void> }> {
+  /**
+   * The learner's shell of a tab, in tmux so it outlives the socket. Read-only, it is the same shell seen
+   * by one more client that can neither type nor change the learner's window size.
+   */
+  async openShell(id: string, tab: string, size: Size, readOnly = false): Promise<{ stream: Duplex; resize(size: Size): Promise<void> }> {
     const exec = await this.docker.getContainer(id).exec({
-      Cmd: ['tmux', 'new-session', '-A', '-D', '-s', tab, '-x', String(size.cols), '-y', String(size.rows)],
+      Cmd: readOnly ? ['tmux', 'attach-session', '-t', `=${tab}`, '-f', 'read-only,ignore-size'] : ['tmux', 'new-session', '-A', '-D', '-s', tab, '-x', String(size.cols), '-y', String(size.rows)],
       User: 'learner',
       Env: shellEnv,
       WorkingDir: '/home/learner',

@@ -14,7 +14,8 @@ export interface Lease {
 }
 
 export type WarningReason = 'ttl' | 'idle';
-export type EndReason = 'expired' | 'idle' | 'reset' | 'gone';
+/** Why a lease ended; a class's instructor can reset a learner's sandbox or end the class. */
+export type EndReason = 'expired' | 'idle' | 'reset' | 'gone' | 'instructorReset' | 'classEnded';
 
 interface Events {
   warning: [session: string, warning: { reason: WarningReason; endsAt: number }];
@@ -216,8 +217,8 @@ export class SandboxManager extends EventEmitter<Events> {
   }
 
   /** Throws the learner's sandbox away; their next connection gets a fresh one. */
-  async reset(session: string): Promise<void> {
-    await this.end(session, 'reset');
+  async reset(session: string, reason: 'reset' | 'instructorReset' | 'classEnded' = 'reset'): Promise<void> {
+    await this.end(session, reason);
   }
 
   /** Ends a lease whose container stopped answering, so the next acquire gives a new sandbox. */

@@ -1,16 +1,70 @@
 /**
- * What the course remembers about learners, behind one small interface: an embedded SQLite file by
- * default (lib/store/sqlite.ts); a server database can take its place when one machine is outgrown.
+ * What the course remembers about learners and classes, behind one small interface: an embedded SQLite
+ * file by default (lib/store/sqlite.ts); a server database can take its place when one machine is outgrown.
  */
 export interface Store {
-  /** Records that a learner passed a check of a lesson (`module/lesson`); passing again changes nothing. */
-  recordPass(learner: string, lesson: string, check: string): void;
+  /** Records a learner's attempt at a check of a lesson (`module/lesson`); a pass is kept once. */
+  recordCheck(learner: string, lesson: string, check: string, passed: boolean): void;
   /** Every check the learner has passed, by lesson, and the lesson they last worked in. */
   progress(learner: string): Progress;
+  classes: ClassStore;
   close(): void;
 }
 
 export interface Progress {
   passed: Record<string, string[]>;
   last: string | null;
+}
+
+export interface ClassRecord {
+  id: string;
+  title: string;
+  locale: string;
+  /** `module/lesson`, in the order the class takes them. */
+  lessons: string[];
+  /** What learners type to join: short, upper case, without look-alike characters. */
+  code: string;
+  capacity: number;
+  createdAt: number;
+  endsAt: number | null;
+  endedAt: number | null;
+  /** The lesson the instructor has pinned: where "the class is". */
+  pinned: string | null;
+}
+
+export interface Member {
+  /** Shown to the instructor instead of the learner's session id, which must stay private. */
+  id: number;
+  learner: string;
+  name: string;
+  joinedAt: number;
+}
+
+export interface CheckEvent {
+  learner: string;
+  lesson: string;
+  check: string;
+  passed: boolean;
+  at: number;
+}
+
+export type NewClass = Pick<ClassRecord, 'title' | 'locale' | 'lessons' | 'capacity' | 'endsAt'>;
+
+export interface ClassStore {
+  create(input: NewClass): ClassRecord;
+  byId(id: string): ClassRecord | null;
+  byCode(code: string): ClassRecord | null;
+  /** Adds the learner (or renames one who is there already); 'full' when the class has no seat left. */
+  join(classId: string, learner: string, name: string): Member | 'full';
+  /** The class the learner joined last, with their place in it. */
+  membership(learner: string): { class: ClassRecord; member: Member } | null;
+  members(classId: string): Member[];
+  pin(classId: string, lesson: string | null): void;
+  end(classId: string): void;
+  /** Classes past their end time that nobody has ended yet. */
+  due(now: number): ClassRecord[];
+  /** Every check attempt by the class's learners since the class began, oldest first. */
+  attempts(classId: string): CheckEvent[];
+  /** The checks the class's learners have passed, at any time (a step done before the class still counts). */
+  passes(classId: string): CheckEvent[];
 }

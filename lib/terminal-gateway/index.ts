@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { TokenBucket, type RateLimiter } from '../rate-limit';
 import type { Engine } from '../sandbox/engine';
-import { maxLabNodes, type SandboxManager } from '../sandbox/manager';
+import { maxLabNodes, type EndReason, type SandboxManager } from '../sandbox/manager';
 import type { PortWatches } from '../sandbox/ports';
 import {
   CloseCode,
@@ -31,6 +31,8 @@ export interface GatewayDeps {
   previewUrl: (containerId: string, port: number) => string;
   /** The learner's session id from the request (cookie), or null. */
   sessionOf: (request: IncomingMessage) => string | null;
+  /** For an instructor's read-only view (/ws/watch): the session of the learner the query names, if the query may see it. */
+  watchedSession: (query: URLSearchParams) => string | null;
   isAllowedOrigin: (origin: string | undefined) => boolean;
   connections: RateLimiter;
   clientAddress: (request: IncomingMessage) => string;
@@ -39,20 +41,25 @@ export interface GatewayDeps {
 /**
  * The terminal WebSocket: checks origin and session, connects the socket to the learner's shell in
  * their sandbox, and keeps both ends within limits. A bad socket is closed alone, never the server.
+ * `/ws/watch` is the same shell seen read-only by the learner's instructor: it never starts a sandbox,
+ * never counts as the learner's activity, and takes no input.
  */
 export function createTerminalGateway(deps: GatewayDeps) {
   // An embedded lesson sends its token as a second subprotocol; the socket speaks the first, `course`.
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes, perMessageDeflate: false, handleProtocols: (protocols) => (protocols.has('course') ? 'course' : false) });
   /** Open sockets by session, then by tab: one socket per tab, so a second window replaces the first. */
   const open = new Map<string, Map<string, WebSocket>>();
+  /** Read-only views by the session they watch. */
+  const watchers = new Map<string, Set<WebSocket>>();
 
-  const socketsOf = (session: string) => [...(open.get(session)?.values() ?? [])];
+  const socketsOf = (session: string) => [...(open.get(session)?.values() ?? []), ...(watchers.get(session) ?? [])];
+  const closeReasons: Record<EndReason, CloseReason> = { expired: 'expired', idle: 'expired', reset: 'sandboxGone', gone: 'sandboxGone', instructorReset: 'resetByInstructor', classEnded: 'classEnded' };
 
   deps.sandboxes.on('warning', (session, warning) => {
     for (const ws of socketsOf(session)) send(ws, { op: Op.status, status: { state: 'warning', ...warning } });
   });
   deps.sandboxes.on('ended', (session, reason) => {
-    for (const ws of socketsOf(session)) close(ws, reason === 'expired' || reason === 'idle' ? 'expired' : 'sandboxGone');
+    for (const ws of socketsOf(session)) close(ws, closeReasons[reason]);
   });
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
@@ -60,27 +67,33 @@ export function createTerminalGateway(deps: GatewayDeps) {
       ws.on('error', () => ws.terminate());
       if (!deps.isAllowedOrigin(request.headers.origin)) return close(ws, 'forbiddenOrigin');
       if (!deps.connections.allow(deps.clientAddress(request))) return close(ws, 'rateLimited');
-      const session = deps.sessionOf(request);
+      const url = new URL(request.url ?? '', 'http://x');
+      const query = url.searchParams;
+      const watching = url.pathname === '/ws/watch';
+      const session = watching ? deps.watchedSession(query) : deps.sessionOf(request);
       if (!session) return close(ws, 'unauthorized');
-      const query = new URL(request.url ?? '', 'http://x').searchParams;
       const tab = query.get('tab') ?? '';
       // A lab lesson asks for all its nodes (`nodes`) and names the one this tab shows (`node`, from 1).
       const nodes = Number(query.get('nodes') ?? 1);
       const node = Number(query.get('node') ?? 1);
       const valid = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
       if (!tabPattern.test(tab) || !valid(nodes, maxLabNodes) || !valid(node, nodes)) return close(ws, 'badFrame');
-      void connect(ws, session, tab, nodes, node - 1);
+      void connect(ws, session, tab, nodes, node - 1, watching);
     });
   }
 
-  async function connect(ws: WebSocket, session: string, tabName: string, nodes: number, node: number) {
+  async function connect(ws: WebSocket, session: string, tabName: string, nodes: number, node: number, watching: boolean) {
     // Each node has its own shells: tab "main" of node2 is not tab "main" of node1.
     const tab = `${node + 1}/${tabName}`;
     const tabs = open.get(session) ?? new Map<string, WebSocket>();
-    open.set(session, tabs);
-    const previous = tabs.get(tab);
-    tabs.set(tab, ws);
-    if (previous) close(previous, 'replaced');
+    const viewers = watchers.get(session) ?? new Set<WebSocket>();
+    if (watching) watchers.set(session, viewers.add(ws));
+    else {
+      open.set(session, tabs);
+      const previous = tabs.get(tab);
+      tabs.set(tab, ws);
+      if (previous) close(previous, 'replaced');
+    }
     // Set once the port watch runs: it is also what tells that it runs.
     let unwatchPorts: (() => void) | null = null;
     let startWatchingPorts = () => {};
@@ -102,6 +115,8 @@ export function createTerminalGateway(deps: GatewayDeps) {
       aborter.abort(new Error('socket closed'));
       if (tabs.get(tab) === ws) tabs.delete(tab);
       if (!tabs.size) open.delete(session);
+      viewers.delete(ws);
+      if (!viewers.size) watchers.delete(session);
       shell?.stream.destroy();
       clearTimeout(portsTimer);
       unwatchPorts?.();
@@ -114,6 +129,8 @@ export function createTerminalGateway(deps: GatewayDeps) {
         const message = decodeClient(toBytes(raw));
         switch (message.op) {
           case Op.input:
+            // A read-only view refuses keystrokes here as well as in tmux.
+            if (watching) break;
             deps.sandboxes.touch(session);
             startWatchingPorts();
             if (shell) shell.stream.write(message.data);
@@ -147,12 +164,14 @@ export function createTerminalGateway(deps: GatewayDeps) {
 
     try {
       send(ws, { op: Op.status, status: { state: 'starting' } });
-      const lease = await deps.sandboxes.acquire(session, (position) => send(ws, { op: Op.status, status: { state: 'queued', position } }), aborter.signal, nodes);
+      const lease = watching ? deps.sandboxes.lease(session) : await deps.sandboxes.acquire(session, (position) => send(ws, { op: Op.status, status: { state: 'queued', position } }), aborter.signal, nodes);
       if (ws.readyState !== ws.OPEN) return;
-      const containerId = lease.nodes[node]!;
+      const containerId = lease?.nodes[node];
+      if (!lease || !containerId) return close(ws, 'notRunning');
       try {
-        shell = await deps.engine.openShell(containerId, tabName, size);
+        shell = await deps.engine.openShell(containerId, tabName, size, watching);
       } catch {
+        if (watching) return close(ws, 'notRunning');
         // The container is gone or broken: the reconnect gets a fresh one. node1 is the learner's sandbox
         // itself; another lab node is replaced alone, as a failed server would be.
         await (node === 0 ? deps.sandboxes.discard(session) : deps.sandboxes.replaceNode(session, node).catch(() => {}));
@@ -179,8 +198,9 @@ export function createTerminalGateway(deps: GatewayDeps) {
           stream.pause();
         }
       });
-      stream.on('end', () => close(ws, 'sandboxGone'));
-      stream.on('error', () => close(ws, 'sandboxGone'));
+      // A view ends when the learner's shell does (or another window of the learner takes the shell over).
+      stream.on('end', () => close(ws, watching ? 'notRunning' : 'sandboxGone'));
+      stream.on('error', () => close(ws, watching ? 'notRunning' : 'sandboxGone'));
       if (pausedByClient) stream.pause();
       // Watching ports costs the sandbox two docker commands; they wait until the prompt is up (or the
       // learner types), so they never slow the shell's start on the sandbox's one CPU.

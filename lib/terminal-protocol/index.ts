@@ -71,6 +71,10 @@ export const CloseCode = {
   rateLimited: { code: 4008, retry: true, en: 'Too many messages too quickly; the terminal was closed to protect the server.', ko: '너무 많은 메시지를 너무 빨리 보내 터미널이 닫혔습니다.' },
   tooBig: { code: 4009, retry: true, en: 'A message was too large.', ko: '메시지가 너무 큽니다.' },
   engineError: { code: 4011, retry: true, en: 'The Docker engine did not answer. Trying again…', ko: 'Docker 엔진이 응답하지 않습니다. 다시 시도하는 중…' },
+  resetByInstructor: { code: 4012, retry: true, en: 'Your instructor reset your sandbox. Here is a fresh one.', ko: '강사가 샌드박스를 초기화했습니다. 새 샌드박스를 준비합니다.' },
+  classEnded: { code: 4013, retry: false, en: 'Your class has ended, and its sandboxes with it. Reconnect to keep practising on your own.', ko: '수업이 끝나 수업의 샌드박스도 정리되었습니다. 혼자 계속 연습하려면 다시 연결하세요.' },
+  // Read-only views of a learner's terminal, for their instructor: tried again, so the view comes back with the learner.
+  notRunning: { code: 4014, retry: true, en: 'This learner’s terminal is not open right now. Waiting for it…', ko: '이 학습자의 터미널이 지금 열려 있지 않습니다. 기다리는 중…' },
 } as const;
 
 export type CloseReason = keyof typeof CloseCode;

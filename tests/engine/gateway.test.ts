@@ -18,6 +18,8 @@ const gateway = createTerminalGateway({
   ports: new PortWatches(engine),
   previewUrl: (id, port) => `/preview/${id}/${port}/`,
   sessionOf: (request) => sessionOf(request, config.secret),
+  // An instructor's view names the learner's session here; the real server looks it up in the class.
+  watchedSession: (query) => (query.get('class') === 'teacher' ? query.get('member') : null),
   isAllowedOrigin: (o) => o === origin,
   connections: new RateLimiter(100, 100),
   clientAddress: () => 'test',
@@ -50,8 +52,9 @@ interface Client {
   type: (text: string) => void;
 }
 
-function connect({ token = newSessionToken(config.secret), tab = 'main', from = origin } = {}): Client {
-  const ws = new WebSocket(`${url}?tab=${tab}`, { headers: { origin: from, cookie: `${sessionCookie}=${token}` } });
+function connect({ token = newSessionToken(config.secret), tab = 'main', from = origin, watch = '' } = {}): Client {
+  const address = watch ? `${url.replace('/ws/terminal', '/ws/watch')}?tab=${tab}&${watch}` : `${url}?tab=${tab}`;
+  const ws = new WebSocket(address, { headers: { origin: from, cookie: `${sessionCookie}=${token}` } });
   const messages: ServerMessage[] = [];
   ws.on('message', (data: Buffer) => messages.push(decodeServer(new Uint8Array(data))));
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
@@ -173,5 +176,30 @@ describe('terminal gateway', () => {
     }
     expect(peak - start).toBeLessThan(watermarks.high * 16);
     client.ws.terminate();
+  });
+
+  it('shows an instructor the learner’s shell live, read-only, without a sandbox of its own', async () => {
+    const token = newSessionToken(config.secret);
+    const session = token.split('.')[0]!;
+    const stranger = connect({ watch: `class=someone-else&member=${session}` });
+    expect((await stranger.closed).code).toBe(CloseCode.unauthorized.code);
+    const early = connect({ watch: `class=teacher&member=${session}` });
+    expect((await early.closed).code).toBe(CloseCode.notRunning.code);
+    expect(sandboxes.lease(session)).toBeUndefined();
+
+    const learner = connect({ token });
+    await ready(learner);
+    const viewer = connect({ watch: `class=teacher&member=${session}` });
+    await ready(viewer);
+    learner.type('echo typed-by-the-$((6*7))-learner\r');
+    await until(() => viewer.output().includes('typed-by-the-42-learner'));
+    viewer.type('touch /tmp/from-the-viewer\r');
+    await new Promise((r) => setTimeout(r, 500));
+    learner.type('test -e /tmp/from-the-viewer && echo viewer-$((2+3))-typed || echo viewer-$((1+1))-refused\r');
+    await until(() => /viewer-(5-typed|2-refused)/.test(learner.output()));
+    expect(learner.output()).toContain('viewer-2-refused');
+    expect(viewer.ws.readyState).toBe(WebSocket.OPEN);
+    learner.ws.close();
+    viewer.ws.close();
   });
 });

@@ -1,0 +1,56 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { ClassRecord } from '../store';
+
+/**
+ * Instructor-led classes: the instructor needs no account. Their private link carries a token signed
+ * by the server (the class id and its signature), so holding the link is what makes someone the
+ * instructor; learners join with a short code and a display name.
+ */
+
+const sign = (classId: string, secret: Buffer) => createHmac('sha256', secret).update(`teach:${classId}`).digest('base64url');
+
+export const teachToken = (classId: string, secret: Buffer) => `${classId}.${sign(classId, secret)}`;
+
+/** The class id inside a valid instructor token, or null. */
+export function classOfTeachToken(token: string | undefined | null, secret: Buffer): string | null {
+  const match = /^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
+  if (!match) return null;
+  const expected = Buffer.from(sign(match[1]!, secret));
+  const given = Buffer.from(match[2]!);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? match[1]! : null;
+}
+
+/** What learners type, forgiving case, spaces and dashes: "abc-234" is ABC234. */
+export const normalizeCode = (input: string) => input.toUpperCase().replace(/[\s-]/g, '');
+
+export const maxEndHours = 24 * 7;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'must not contain control characters');
+
+export const newClassInput = z.strictObject({
+  title: text(80),
+  locale: z.enum(['en', 'ko']),
+  lessons: z.array(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/)).min(1).max(60),
+  /** Hours from now; none means the instructor ends it. */
+  hours: z.number().positive().max(maxEndHours).optional(),
+  capacity: z.number().int().min(1).optional(),
+});
+
+export const joinInput = z.strictObject({ code: z.string().max(20), name: text(40) });
+
+export type JoinRefusal = 'wrong' | 'ended' | 'full';
+
+export const joinRefusals: Record<JoinRefusal, { status: number; en: string; ko: string }> = {
+  wrong: { status: 404, en: 'No class has this code. Check it with your instructor: codes have six letters and digits.', ko: '이 코드의 수업이 없습니다. 강사에게 코드를 확인하세요. 코드는 글자와 숫자 여섯 개입니다.' },
+  ended: { status: 410, en: 'This class has ended, so it takes no more learners. You can still follow every lesson on your own.', ko: '이 수업은 끝나서 더 이상 참여할 수 없습니다. 레슨은 혼자서도 모두 따라 할 수 있습니다.' },
+  full: { status: 409, en: 'This class is full. Ask your instructor to make room or to open another class.', ko: '이 수업은 자리가 다 찼습니다. 강사에게 자리를 만들거나 다른 수업을 열어 달라고 하세요.' },
+};
+
+export const isOver = (klass: ClassRecord, now: number) => klass.endedAt !== null || (klass.endsAt !== null && klass.endsAt <= now);
