@@ -20,7 +20,7 @@ const input = (overrides: Partial<DashboardInput>): DashboardInput => ({
   ],
   passes: [],
   attempts: [],
-  hasSandbox: (learner) => learner === 'ann',
+  nodesOf: (learner) => (learner === 'ann' ? 1 : 0),
   now: 30 * minute,
   stuckAfterMs: 5 * minute,
   ...overrides,
@@ -55,9 +55,9 @@ describe('the dashboard', () => {
       }),
     );
     expect(board.totalSteps).toBe(3);
-    expect(board.learners.map((l) => [l.name, l.done, l.passed, l.sandbox])).toEqual([
-      ['Bo', 2, { 'm/one': ['s1'], 'm/two': ['s3'] }, false],
-      ['Ann', 1, { 'm/one': ['s2'] }, true],
+    expect(board.learners.map((l) => [l.name, l.done, l.passed, l.nodes])).toEqual([
+      ['Bo', 2, { 'm/one': ['s1'], 'm/two': ['s3'] }, 0],
+      ['Ann', 1, { 'm/one': ['s2'] }, 1],
     ]);
   });
 

@@ -35,6 +35,15 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
           </Link>
         )}
         <p className="mt-4 text-sm text-slate-500 dark:text-slate-400">{t.totalTime(totalMinutes(allLessons))}</p>
+        <p className="mt-2 text-sm">
+          <Link href={`/${locale}/teach`} className="text-sky-700 hover:underline dark:text-sky-400">
+            {t.classes.teachLink}
+          </Link>
+          {' · '}
+          <Link href={`/${locale}/join`} className="text-sky-700 hover:underline dark:text-sky-400">
+            {t.classes.joinTitle}
+          </Link>
+        </p>
         <ResumeBox
           lessons={Object.fromEntries(allLessons.map((lesson) => [`${lesson.module}/${lesson.slug}`, { title: lesson.title, href: lessonPath(locale, lesson) }]))}
           labels={t.progress}

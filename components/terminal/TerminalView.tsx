@@ -8,7 +8,7 @@ import { commandKeystrokes, runEvent, terminalPresence, type RunDetail } from '@
 import { emitCourseEvent } from '@/lib/course-events';
 import { CloseCode, type PublishedPort } from '@/lib/terminal-protocol';
 import type { Locale } from '@/lib/i18n';
-import { TerminalConnection, type ConnectionState, type NodeChoice } from './connection';
+import { TerminalConnection, tabSocketPath, type ConnectionState, type NodeChoice } from './connection';
 import { isMac, terminalKeys } from './keys';
 import { Notice } from './Notice';
 
@@ -118,10 +118,12 @@ export interface TerminalViewProps {
   fontSize: number;
   screenReader: boolean;
   autoFocus: boolean;
+  /** An instructor's view of a learner's shell (its socket path): it shows everything and sends no keystrokes. */
+  watch?: string;
 }
 
 /** One shell: xterm on one socket, with what the sandbox is doing shown around it. */
-export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize, screenReader, autoFocus }: TerminalViewProps) {
+export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize, screenReader, autoFocus, watch }: TerminalViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const terminalRef = useRef<{ terminal: Terminal; fit: FitAddon; connection: TerminalConnection } | null>(null);
   const [state, setState] = useState<ConnectionState>({ phase: 'connecting' });
@@ -134,7 +136,7 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
   useEffect(() => {
     Terminal.strings.promptLabel = t.inputLabel;
     Terminal.strings.tooMuchOutput = t.tooMuchOutput;
-    const terminal = new Terminal({ fontSize, fontFamily, theme, screenReaderMode: screenReader, cursorBlink: true, scrollback: 5000, linkHandler: { activate: (_event, uri) => openLink(uri) } });
+    const terminal = new Terminal({ fontSize, fontFamily, theme, screenReaderMode: screenReader, cursorBlink: !watch, disableStdin: !!watch, scrollback: 5000, linkHandler: { activate: (_event, uri) => openLink(uri) } });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
     terminal.loadAddon(new WebLinksAddon((_event, uri) => openLink(uri)));
@@ -142,7 +144,7 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
     terminal.attachCustomKeyEventHandler(terminalKeys(terminal, isMac()));
     terminal.textarea?.setAttribute('aria-describedby', hintId);
 
-    const connection = new TerminalConnection(tabId, node, {
+    const connection = new TerminalConnection(watch ?? tabSocketPath(tabId, node), {
       attached: () => terminal.reset(),
       output: (data, processed) => terminal.write(data, processed),
       change: setState,
@@ -169,7 +171,7 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
       // After the page has had a chance to show the terminal pane.
       focusFrame = requestAnimationFrame(() => terminal.focus());
     };
-    window.addEventListener(runEvent, onRun);
+    if (!watch) window.addEventListener(runEvent, onRun);
     const reader = { text: () => bufferText(terminal) };
     window.__courseTerminal = reader;
     const withdraw = terminalPresence.announce();
@@ -188,7 +190,7 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
       terminal.dispose();
     };
     // Options that change later are applied by the effects below, without a new shell.
-  }, [tabId]);
+  }, [tabId, watch]);
 
   useEffect(() => {
     const current = terminalRef.current;

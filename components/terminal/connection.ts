@@ -38,6 +38,9 @@ export interface NodeChoice {
 const encoder = new TextEncoder();
 const sameSize = (a: Size | null, b: Size | null) => a?.cols === b?.cols && a?.rows === b?.rows;
 
+/** Where a learner's tab connects: its shell, on its node of the lab. */
+export const tabSocketPath = (tabId: string, node: NodeChoice) => `/ws/terminal?tab=${encodeURIComponent(tabId)}&nodes=${node.count}&node=${node.index}`;
+
 /** One terminal tab's socket: reconnects with backoff, keeps the server's size in step, and applies flow control. */
 export class TerminalConnection {
   private socket: WebSocket | null = null;
@@ -59,9 +62,9 @@ export class TerminalConnection {
   private shellReady = false;
   private disposed = false;
 
+  /** `path` is the socket's address on this server: a learner's tab, or an instructor's read-only view of one. */
   constructor(
-    private readonly tabId: string,
-    private readonly node: NodeChoice,
+    private readonly path: string,
     private readonly events: ConnectionEvents,
   ) {}
 
@@ -112,7 +115,7 @@ export class TerminalConnection {
     if (this.disposed) return;
     this.drop();
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/ws/terminal?tab=${encodeURIComponent(this.tabId)}&nodes=${this.node.count}&node=${this.node.index}`, socketProtocols());
+    const socket = new WebSocket(`${scheme}://${location.host}${this.path}`, socketProtocols());
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
 

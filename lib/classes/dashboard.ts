@@ -23,7 +23,8 @@ export interface LearnerRow {
   on: StepRef | null;
   /** How long they have been failing a step without passing anything since, once that is long enough to matter. */
   stuckForMs: number | null;
-  sandbox: boolean;
+  /** Machines in the learner's sandbox now: 0 without one, more in a lab. */
+  nodes: number;
 }
 
 export interface Dashboard {
@@ -41,7 +42,7 @@ export interface DashboardInput {
   members: Member[];
   passes: CheckEvent[];
   attempts: CheckEvent[];
-  hasSandbox: (learner: string) => boolean;
+  nodesOf: (learner: string) => number;
   now: number;
   stuckAfterMs: number;
 }
@@ -49,7 +50,7 @@ export interface DashboardInput {
 const keyOf = (lesson: string, step: string) => `${lesson}#${step}`;
 
 /** What the instructor sees, from what the store knows: pure, so every rule here is unit-tested. */
-export function summarize({ klass, lessons, members, passes, attempts, hasSandbox, now, stuckAfterMs }: DashboardInput): Dashboard {
+export function summarize({ klass, lessons, members, passes, attempts, nodesOf, now, stuckAfterMs }: DashboardInput): Dashboard {
   const steps = new Set(lessons.flatMap((l) => l.steps.map((s) => keyOf(l.lesson, s))));
   const inClass = (e: CheckEvent) => steps.has(keyOf(e.lesson, e.check));
 
@@ -76,7 +77,7 @@ export function summarize({ klass, lessons, members, passes, attempts, hasSandbo
       passed,
       on: latest ? { lesson: latest.lesson, step: latest.check } : null,
       stuckForMs: stuckFor >= stuckAfterMs && since !== undefined ? stuckFor : null,
-      sandbox: hasSandbox(member.learner),
+      nodes: nodesOf(member.learner),
     };
   });
   learners.sort((a, b) => b.done - a.done || a.name.localeCompare(b.name));

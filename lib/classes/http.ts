@@ -4,6 +4,7 @@ import { classOfTeachToken, isOver, joinInput, joinRefusals, newClassInput, norm
 import { summarize, type Dashboard, type LessonSteps } from './dashboard';
 import { readJson, refusePost, reply, type PostGuard } from '../http';
 import { localeFromAcceptLanguage } from '../i18n';
+import { messages } from '../messages';
 import type { SandboxManager } from '../sandbox/manager';
 import type { ClassRecord, Store } from '../store';
 
@@ -65,7 +66,7 @@ export function createClasses({ config, store, sandboxes, guard, lessonsOf, sess
       members: store.classes.members(klass.id),
       passes: store.classes.passes(klass.id),
       attempts: store.classes.attempts(klass.id),
-      hasSandbox: (learner) => sandboxes.lease(learner) !== undefined,
+      nodesOf: (learner) => sandboxes.lease(learner)?.nodes.length ?? 0,
       now: now(),
       stuckAfterMs: config.stuckAfterMs,
     });
@@ -132,12 +133,11 @@ export function createClasses({ config, store, sandboxes, guard, lessonsOf, sess
     const parsed = joinInput.safeParse(await readJson(request));
     if (!parsed.success) return reply(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
     const klass = store.classes.byCode(normalizeCode(parsed.data.code));
-    const refuse = (reason: JoinRefusal, locale: string) => reply(res, joinRefusals[reason].status, { reason, error: joinRefusals[reason][locale === 'ko' ? 'ko' : 'en'] });
-    const locale = localeFromAcceptLanguage(request.headers['accept-language']);
-    if (!klass) return refuse('wrong', locale);
-    if (isOver(klass, now())) return refuse('ended', klass.locale);
+    const refuse = (reason: JoinRefusal) => reply(res, joinRefusals[reason], { reason, error: messages.en.classes.refusals[reason] });
+    if (!klass) return refuse('wrong');
+    if (isOver(klass, now())) return refuse('ended');
     const member = store.classes.join(klass.id, learner, parsed.data.name);
-    if (member === 'full') return refuse('full', klass.locale);
+    if (member === 'full') return refuse('full');
     changed(klass.id, 'activity');
     const [module, lesson] = (klass.pinned ?? klass.lessons[0]!).split('/');
     reply(res, 200, { title: klass.title, lesson: `/${klass.locale}/${module}/${lesson}` });

@@ -47,10 +47,7 @@ export const joinInput = z.strictObject({ code: z.string().max(20), name: text(4
 
 export type JoinRefusal = 'wrong' | 'ended' | 'full';
 
-export const joinRefusals: Record<JoinRefusal, { status: number; en: string; ko: string }> = {
-  wrong: { status: 404, en: 'No class has this code. Check it with your instructor: codes have six letters and digits.', ko: '이 코드의 수업이 없습니다. 강사에게 코드를 확인하세요. 코드는 글자와 숫자 여섯 개입니다.' },
-  ended: { status: 410, en: 'This class has ended, so it takes no more learners. You can still follow every lesson on your own.', ko: '이 수업은 끝나서 더 이상 참여할 수 없습니다. 레슨은 혼자서도 모두 따라 할 수 있습니다.' },
-  full: { status: 409, en: 'This class is full. Ask your instructor to make room or to open another class.', ko: '이 수업은 자리가 다 찼습니다. 강사에게 자리를 만들거나 다른 수업을 열어 달라고 하세요.' },
-};
+/** HTTP statuses of the refusals; their words are in lib/messages, shown by the join page. */
+export const joinRefusals: Record<JoinRefusal, number> = { wrong: 404, ended: 410, full: 409 };
 
 export const isOver = (klass: ClassRecord, now: number) => klass.endedAt !== null || (klass.endsAt !== null && klass.endsAt <= now);

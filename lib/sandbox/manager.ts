@@ -330,9 +330,10 @@ export class SandboxManager extends EventEmitter<Events> {
     const lease = this.leases.get(session);
     if (!lease) return;
     this.leases.delete(session);
+    // Told before the removal, whose broken shells would otherwise close the learner's sockets first without the reason.
+    this.emit('ended', session, reason);
     await Promise.all(lease.nodes.map((id) => this.engine.remove(id).catch((error: Error) => console.error(`removing a sandbox: ${error.message}`))));
     if (lease.nodes.length > 1) await this.engine.removeNetwork(labNetworkName(session)).catch(() => {});
-    this.emit('ended', session, reason);
     this.wakeNext();
     this.fillPool();
   }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getMDXComponent } from 'mdx-bundler/client';
+import { ClassBanner } from '@/components/classes/ClassBanner.client';
 import { CourseNav } from '@/components/CourseNav';
 import { LessonWorkspace } from '@/components/LessonWorkspace.client';
 import { ClockIcon } from '@/components/icons';
@@ -46,6 +47,7 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
 
   const article = (
     <article className="mx-auto max-w-3xl px-5 py-8 sm:px-8">
+      <ClassBanner locale={locale} lesson={`${module.slug}/${lesson.slug}`} lessons={Object.fromEntries(course.modules.flatMap((m) => m.lessons.map((l) => [`${m.slug}/${l.slug}`, l.title])))} />
       <details className="mb-6 rounded-lg border border-slate-200 p-3 xl:hidden dark:border-slate-800">
         <summary className="cursor-pointer text-sm font-medium">{t.courseContents}</summary>
         <div className="mt-3">
