@@ -26,7 +26,8 @@ const ports = new PortWatches(engine);
 const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
 const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret);
-const requests = new RateLimiter(5, 20);
+// Per client address; a classroom of learners often shares one address, so a whole class fits in the burst.
+const requests = new RateLimiter(20, 100);
 const guard = { allowedOrigins: config.allowedOrigins, allow: (request: IncomingMessage) => requests.allow(clientAddress(request)) };
 const classes = createClasses({
   config: { secret: config.secret, ...config.classes, maxCapacity: config.sandbox.capacity },
@@ -54,7 +55,7 @@ const gateway = createTerminalGateway({
   sessionOf: learnerOf,
   watchedSession: classes.watchedSession,
   isAllowedOrigin: (origin) => origin !== undefined && config.allowedOrigins.includes(origin),
-  connections: new RateLimiter(2, 20),
+  connections: new RateLimiter(10, 60),
   clientAddress,
 });
 

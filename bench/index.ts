@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../lib/config';
 import { Engine } from '../lib/sandbox/engine';
+import { classBench } from './class';
 import { labBench } from './lab';
 import { pageWeight, type Row } from './page-weight';
 import { previewBench } from './preview';
@@ -26,6 +27,7 @@ try {
   rows.push(...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers')));
   rows.push(...(await terminalBench(baseUrl, engine, config.sandbox.instance, server.pid!, quick ? 20 : 100)));
   rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
+  rows.push(...(await classBench(baseUrl, server.pid!, quick ? 3 : 30)));
 } finally {
   server.kill('SIGTERM');
   await sleep(1000);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -11,3 +13,6 @@ export async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
   const result = await work();
   return [performance.now() - start, result];
 }
+
+/** A process's resident memory, from /proc. */
+export const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;

@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import type { Engine } from '../lib/sandbox/engine';
 import { decodeServer, encodeClient, Op, type PublishedPort } from '../lib/terminal-protocol';
 import { launchChromium } from './browser';
 import type { Row } from './page-weight';
-import { mib, ms, percentile } from './stats';
+import { mib, ms, percentile, rssOf } from './stats';
 
 const keystrokes = 200;
 
@@ -60,7 +59,6 @@ export async function findSandboxWithTab(engine: Engine, instance: string, tab: 
   throw new Error(`no sandbox has the terminal tab ${tab}`);
 }
 
-const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 export async function terminalBench(baseUrl: string, engine: Engine, instance: string, serverPid: number, floodMB: number): Promise<Row[]> {
   const rows: Row[] = [];

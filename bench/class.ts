@@ -1,0 +1,77 @@
+import type { Dashboard } from '../lib/classes/dashboard';
+import type { Row } from './page-weight';
+import { mib, ms, percentile, rssOf } from './stats';
+import { openTerminal } from './terminal';
+
+const lessonPath = '/en/virtualization/from-vms-to-containers';
+
+/**
+ * A class as it happens: `size` learners join and open their terminals at once while the instructor's
+ * dashboard is open; then each runs a check, and we time how soon the dashboard shows it.
+ */
+export async function classBench(baseUrl: string, serverPid: number, size: number): Promise<Row[]> {
+  console.error(`class of ${size}`);
+  const post = (path: string, body: object, cookie?: string) =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { origin: baseUrl, 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+  const created = (await (await post('/api/classes', { title: 'Bench', locale: 'en', lessons: ['virtualization/from-vms-to-containers'], capacity: size })).json()) as { teach: string; code: string };
+  const token = encodeURIComponent(decodeURIComponent(created.teach.split('#')[1]!));
+
+  // The dashboard's live stream, as the instructor's browser reads it.
+  const updates: { at: number; board: Dashboard }[] = [];
+  const stream = new AbortController();
+  const events = await fetch(`${baseUrl}/api/teach/${token}/events`, { signal: stream.signal });
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const reader = events.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      buffer += decoder.decode(read.value, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (message.startsWith('data: ')) updates.push({ at: performance.now(), board: JSON.parse(message.slice(6)) as Dashboard });
+      }
+    }
+  })().catch(() => {});
+
+  const start = performance.now();
+  const readyAfter: number[] = [];
+  const learners = await Promise.all(
+    Array.from({ length: size }, async (_, i) => {
+      const terminal = await openTerminal(baseUrl, 'main');
+      readyAfter.push(performance.now() - start);
+      const joined = await post('/api/classes/join', { code: created.code, name: `Learner ${i + 1}` }, terminal.cookie);
+      if (!joined.ok) throw new Error(`joining: HTTP ${joined.status}`);
+      return terminal;
+    }),
+  );
+  const rss = rssOf(serverPid);
+
+  // Each learner checks a step they have not done: the dashboard must count the failure.
+  const latencies: number[] = [];
+  for (const [i, learner] of learners.entries()) {
+    const sent = performance.now();
+    await post('/api/check', { path: lessonPath, id: 'debian-image' }, learner.cookie);
+    for (;;) {
+      const seen = updates.find((u) => u.at > sent && (u.board.failing[0]?.failures ?? 0) > i);
+      if (seen) {
+        latencies.push(seen.at - sent);
+        break;
+      }
+      if (performance.now() - sent > 10_000) throw new Error('the dashboard did not show a check within 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+  const snapshotStart = performance.now();
+  await fetch(`${baseUrl}/api/teach/${token}`).then((r) => r.json());
+  const snapshot = performance.now() - snapshotStart;
+
+  stream.abort();
+  for (const learner of learners) learner.ws.close();
+  return [
+    { measure: `class of ${size}: every learner's terminal ready (all at once)`, value: `${learners.length}/${size} in ${(percentile(readyAfter, 100) / 1000).toFixed(1)} s`, target: `${size} of ${size}` },
+    { measure: 'class: a check shows on the dashboard p50 / p95', value: `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))}`, target: '≤ 1000 ms' },
+    { measure: 'class: dashboard snapshot', value: ms(snapshot), target: '' },
+    { measure: `class: server memory with ${size} learners`, value: mib(rss), target: '' },
+  ];
+}
