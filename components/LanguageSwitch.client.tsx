@@ -15,8 +15,13 @@ export function LanguageSwitch({ to, label, title }: { to: Locale; label: string
       title={title}
       data-testid="language-switch"
       className="rounded-md px-2 py-1 text-sm font-medium hover:bg-slate-100 dark:hover:bg-slate-800"
-      onClick={() => {
+      onClick={(event) => {
         document.cookie = `${localeCookie}=${to}; path=/; max-age=31536000; samesite=lax`;
+        // The fragment can be what the page is about (an instructor's dashboard link): it comes along.
+        if (location.hash) {
+          event.preventDefault();
+          location.assign(href + location.hash);
+        }
       }}
     >
       {label}

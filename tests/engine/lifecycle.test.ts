@@ -45,7 +45,8 @@ describe('sandbox lifecycle on the real engine', () => {
     const lease = await sandboxes.acquire(newSession());
     await until(() => events.includes('ended:expired'), 15_000);
     expect(events).toEqual(['warning:ttl', 'ended:expired']);
-    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).not.toContain(lease.nodes[0]!);
+    // The learner is told first; the container goes right after.
+    await until(async () => !(await engine.list(config.sandbox.instance)).some((s) => s.id === lease.nodes[0]));
     sandboxes.stop();
   });
 
