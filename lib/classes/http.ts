@@ -234,10 +234,9 @@ export function createClasses({ config, store, sandboxes, guard, lessonsOf, sess
     return store.classes.members(klass.id).find((m) => String(m.id) === query.get('member'))?.learner ?? null;
   }
 
-  // Classes with an end time end by themselves, and their sandboxes go with them.
-  const timer = setInterval(() => {
-    for (const klass of store.classes.due(now())) void end(klass);
-  }, checkIntervalMs);
+  /** Classes with an end time end by themselves, and their sandboxes go with them. */
+  const endDue = () => Promise.all(store.classes.due(now()).map(end));
+  const timer = setInterval(() => void endDue(), checkIntervalMs);
   timer.unref();
 
   return {
@@ -249,6 +248,7 @@ export function createClasses({ config, store, sandboxes, guard, lessonsOf, sess
       const klass = store.classes.membership(learner)?.class;
       if (klass && !isOver(klass, now())) changed(klass.id, 'activity');
     },
+    endDue,
     stop: () => clearInterval(timer),
   };
 }
