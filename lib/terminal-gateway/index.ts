@@ -114,9 +114,10 @@ export function createTerminalGateway(deps: GatewayDeps) {
     ws.on('close', () => {
       aborter.abort(new Error('socket closed'));
       if (tabs.get(tab) === ws) tabs.delete(tab);
-      if (!tabs.size) open.delete(session);
+      // Only the maps this socket was in: a view's `tabs`, or a map already replaced, must not take a newer one with it.
+      if (!tabs.size && open.get(session) === tabs) open.delete(session);
       viewers.delete(ws);
-      if (!viewers.size) watchers.delete(session);
+      if (!viewers.size && watchers.get(session) === viewers) watchers.delete(session);
       shell?.stream.destroy();
       clearTimeout(portsTimer);
       unwatchPorts?.();
