@@ -5,9 +5,9 @@ import { Coalescer, type DaemonEvents } from './events';
 
 type Listener = (update: StateUpdate) => void;
 
-// Half a second from a change to the picture: 150 ms for the rest of a burst, about 100 ms to gather.
+// Half a second from a change to the picture: 100 ms for the rest of a burst, about 150 ms to gather.
 // In a storm the picture still moves once a second.
-const timing = { settleMs: 150, maxWaitMs: 1000 };
+const timing = { settleMs: 100, maxWaitMs: 1000 };
 const gatherTimeoutMs = 15_000;
 /** When the daemon does not answer (it restarts), ask again this often while anyone watches. */
 const retryMs = 2000;
