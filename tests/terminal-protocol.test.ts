@@ -28,7 +28,7 @@ describe('terminal protocol', () => {
   });
 
   it('round-trips a Docker-state update', () => {
-    const update = { op: Op.state, update: { catchingUp: false, state: { ...emptyState, volumes: [{ name: 'data', driver: 'local' }] } } } as const;
+    const update = { op: Op.state, update: { catchingUp: false, state: { ...emptyState, volumes: [{ name: 'data', driver: 'local' }] } } };
     expect(decodeServer(encodeServer(update))).toEqual(update);
   });
 
