@@ -7,6 +7,8 @@ type T = Messages['dockerState'];
 type Mark = 'added' | 'changed';
 /** How long what the last command changed stays highlighted. */
 const highlightMs = 5000;
+/** Pictures this soon after the first of a burst are one command's doing (created, then started). */
+const burstMs = 800;
 
 const stateDot: Record<string, string> = {
   running: 'bg-emerald-500',
@@ -50,22 +52,34 @@ function describe(change: Change, before: DockerState, after: DockerState, t: T)
   return [part(t.added, change.added), part(t.changed, change.changed), part(t.removed, change.removed)].filter(Boolean).join('. ') || t.noChange;
 }
 
-/** What changed with the last picture: highlighted for a few seconds, and said in words. */
+/**
+ * What the last command changed: highlighted for a few seconds, and said in words. One command can
+ * bring several pictures (a container created, then started), so pictures that come soon after
+ * another are compared with the one before the first of them.
+ */
 function useChanges(state: DockerState, t: T) {
   const previous = useRef<DockerState | null>(null);
+  const beforeBurst = useRef<DockerState | null>(null);
+  const timers = useRef<{ burst?: ReturnType<typeof setTimeout>; marks?: ReturnType<typeof setTimeout> }>({});
   const [marks, setMarks] = useState<Map<string, Mark>>(new Map());
   const [sentence, setSentence] = useState('');
   useEffect(() => {
     const before = previous.current;
     previous.current = state;
     if (!before) return;
-    const change = diffStates(before, state);
-    if (!change.added.length && !change.changed.length && !change.removed.length) return;
+    if (!beforeBurst.current) {
+      beforeBurst.current = before;
+      timers.current.burst = setTimeout(() => (beforeBurst.current = null), burstMs);
+    }
+    const change = diffStates(beforeBurst.current, state);
+    // Only a status text aged (the server sends it with other news): nothing to tell.
+    if (beforeBurst.current === before && !change.added.length && !change.changed.length && !change.removed.length) return;
     setMarks(new Map([...change.added.map((key) => [key, 'added'] as const), ...change.changed.map((key) => [key, 'changed'] as const)]));
-    setSentence(describe(change, before, state, t));
-    const timer = setTimeout(() => setMarks(new Map()), highlightMs);
-    return () => clearTimeout(timer);
+    setSentence(describe(change, beforeBurst.current, state, t));
+    clearTimeout(timers.current.marks);
+    timers.current.marks = setTimeout(() => setMarks(new Map()), highlightMs);
   }, [state, t]);
+  useEffect(() => () => [timers.current.burst, timers.current.marks].forEach((timer) => clearTimeout(timer)), []);
   return { marks, sentence };
 }
 
@@ -213,7 +227,7 @@ export function DockerPicture({ state, locale }: { state: DockerState; locale: L
           {state.networks.map((n) => {
             const attached = state.containers.filter((c) => c.networks.includes(n.name));
             return (
-              <li key={n.id} className="rounded-md border border-dashed border-sky-400 p-1 dark:border-sky-700">
+              <li key={n.id} data-network={n.name} className="rounded-md border border-dashed border-sky-400 p-1 dark:border-sky-700">
                 <ObjectButton id={n.id} kind="network" name={n.name} className="px-1.5 py-0.5 text-xs font-medium" {...props(`networks:${n.id}`)}>
                   {n.name} <span className="font-normal text-slate-500">· {n.driver}</span>
                 </ObjectButton>
@@ -262,7 +276,7 @@ export function DockerPicture({ state, locale }: { state: DockerState; locale: L
           {state.images.map((image) => {
             const name = image.tags[0] ?? t.untagged;
             return (
-              <li key={image.id} className="w-44">
+              <li key={image.id} data-image={image.tags[0] ?? image.id} className="w-44">
                 <ol aria-label={`${name}: ${t.layers}`} className="flex flex-col-reverse gap-px">
                   {image.layers.map((layer, index) => {
                     const shared = use.get(layer.id) ?? 1;
