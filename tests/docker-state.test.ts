@@ -33,6 +33,7 @@ const sample = () =>
       { Id: sha('a'), RepoTags: ['nginx:latest'], Size: 121490887 },
       { Id: sha('b'), RepoTags: ['debian:latest'], Size: 111582565 },
       { Id: sha('c'), RepoTags: ['<none>:<none>'], Size: 5 },
+      { Id: sha('d'), RepoTags: [], RepoDigests: [`nginx@${sha('e')}`], Size: 5 },
     ]),
     networks: cut([
       { Name: 'bridge', Id: 'a14d45894829b9ba', Driver: 'bridge', Scope: 'local' },
@@ -73,6 +74,8 @@ describe('gathering the picture', () => {
     expect(state.networks.map((n) => n.name)).toEqual(['bridge', 'mynet']);
     expect(state.volumes).toEqual([{ name: 'data', driver: 'local' }]);
     expect(state.swarm).toBeNull();
+    const task = parseGather(sample().replace('"Image":"nginx"', `"Image":"nginx:latest@${sha('e')}"`), new Map());
+    expect(task.containers[0]!.image).toBe('nginx:latest');
   });
 
   it('matches layers to the build steps that made them, and shows shared layers as shared', () => {
@@ -84,6 +87,7 @@ describe('gathering the picture', () => {
       { id: '222222222222', size: 9907679, step: 'RUN apt-get install -y nginx' },
     ]);
     expect(state.images[2]!.tags).toEqual([]);
+    expect(state.images[3]!.tags).toEqual(['nginx@eeeeeeeeeeee…']);
     expect(layerUse(state.images).get('111111111111')).toBe(2);
     expect(layerUse(state.images).get('222222222222')).toBe(1);
   });

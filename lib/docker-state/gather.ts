@@ -100,7 +100,8 @@ function container(item: Json): Container {
   return {
     id: shortId(item.Id),
     name: str(arr(item.Names)[0]).replace(/^\//, ''),
-    image: str(item.Image).startsWith('sha256:') ? shortId(item.Image) : str(item.Image),
+    // A swarm task's image is named with its digest: the name alone says enough here.
+    image: str(item.Image).startsWith('sha256:') ? shortId(item.Image) : str(item.Image).replace(/@sha256:.*$/, ''),
     state: str(item.State),
     status: str(item.Status),
     ports: [...ports],
@@ -114,12 +115,14 @@ function container(item: Json): Container {
 
 function image(item: Json, layers: Map<string, Layer[]>): Image {
   const all = layers.get(str(item.Id)) ?? [];
+  const tags = arr(item.RepoTags)
+    .map(str)
+    .filter((tag) => tag && tag !== '<none>:<none>');
+  // Pulled by digest (as a swarm service does), an image has no tag but is still known by its name.
+  const digests = arr(item.RepoDigests).map((digest) => str(digest).replace(/@sha256:(.{12}).*$/, '@$1…'));
   return {
     id: shortId(item.Id),
-    tags: arr(item.RepoTags)
-      .map(str)
-      .filter((tag) => tag && tag !== '<none>:<none>')
-      .slice(0, 5),
+    tags: (tags.length ? tags : digests).slice(0, 5),
     size: num(item.Size),
     layers: all.slice(0, caps.layers),
     moreLayers: Math.max(0, all.length - caps.layers),
