@@ -84,19 +84,75 @@ class EventStream {
   }
 }
 
-/** The event streams of all sandboxes, by container id. */
+/**
+ * What a watcher of one sandbox (its ports, its picture) shares: its listeners (the learner's tabs),
+ * and the sandbox's event stream while it has any.
+ */
+export abstract class SandboxWatch<L> {
+  protected readonly listeners = new Set<L>();
+  private unfollow: (() => void) | null = null;
+
+  constructor(
+    protected readonly engine: Engine,
+    private readonly events: DaemonEvents,
+    protected readonly id: string,
+    private readonly onIdle: () => void,
+  ) {}
+
+  subscribe(listener: L): () => void {
+    this.listeners.add(listener);
+    if (this.listeners.size === 1) this.unfollow = this.events.subscribe(this.id, (event) => this.onEvent(event));
+    else this.greet(listener);
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size) return;
+      this.stop();
+      this.unfollow?.();
+      this.onIdle();
+    };
+  }
+
+  /** An event, or null when anything may have changed (the stream started or restarted). */
+  protected abstract onEvent(event: DaemonEvent | null): void;
+  /** A listener that joins later learns what is known already. */
+  protected abstract greet(listener: L): void;
+  /** The last listener left. */
+  protected abstract stop(): void;
+}
+
+/** One watcher per sandbox (by container id), made for its first listener and forgotten when idle. */
+export class PerSandbox<T> {
+  private readonly items = new Map<string, T>();
+
+  constructor(private readonly make: (id: string, onIdle: () => void) => T) {}
+
+  get(id: string): T {
+    let item = this.items.get(id);
+    if (!item) {
+      item = this.make(id, () => this.items.delete(id));
+      this.items.set(id, item);
+    }
+    return item;
+  }
+
+  /** The sandbox's watcher if anyone listens to it now. */
+  find(id: string): T | undefined {
+    return this.items.get(id);
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}
+
+/** The event streams of all sandboxes. */
 export class DaemonEvents {
-  private readonly streams = new Map<string, EventStream>();
+  private readonly streams = new PerSandbox((id, onIdle) => new EventStream(this.engine, id, onIdle));
 
   constructor(private readonly engine: Engine) {}
 
   subscribe(id: string, listener: Listener): () => void {
-    let stream = this.streams.get(id);
-    if (!stream) {
-      stream = new EventStream(this.engine, id, () => this.streams.delete(id));
-      this.streams.set(id, stream);
-    }
-    return stream.subscribe(listener);
+    return this.streams.get(id).subscribe(listener);
   }
 
   /** Sandboxes with a running stream, for tests. */

@@ -1,5 +1,5 @@
 import type { Engine } from './engine';
-import { Coalescer, DaemonEvents } from './events';
+import { Coalescer, DaemonEvents, PerSandbox, SandboxWatch, type DaemonEvent } from './events';
 
 /**
  * The TCP ports published by `docker ps --format '{{.Ports}}'`, one container per line, e.g.
@@ -25,33 +25,20 @@ async function publishedPorts(engine: Engine, id: string): Promise<number[] | nu
  * What one sandbox publishes, kept current from its daemon's event stream (shared with the state
  * panel), for every listener (the learner's tabs); it stops following when the last one leaves.
  */
-class PortWatch {
-  private listeners = new Set<Listener>();
-  private unfollow: (() => void) | null = null;
+class PortWatch extends SandboxWatch<Listener> {
   private readonly refresher = new Coalescer(() => this.refresh(), timing);
   current: number[] = [];
 
-  constructor(
-    private readonly engine: Engine,
-    private readonly events: DaemonEvents,
-    private readonly id: string,
-    private readonly onIdle: () => void,
-  ) {}
+  protected onEvent(event: DaemonEvent | null) {
+    if (!event || event.type === 'container') this.refresher.poke();
+  }
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    if (this.listeners.size === 1)
-      this.unfollow = this.events.subscribe(this.id, (event) => {
-        if (!event || event.type === 'container') this.refresher.poke();
-      });
-    else listener(this.current);
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size) return;
-      this.refresher.dispose();
-      this.unfollow?.();
-      this.onIdle();
-    };
+  protected greet(listener: Listener) {
+    listener(this.current);
+  }
+
+  protected stop() {
+    this.refresher.dispose();
   }
 
   private async refresh() {
@@ -62,9 +49,9 @@ class PortWatch {
   }
 }
 
-/** The port watches of all sandboxes, by container id. */
+/** The port watches of all sandboxes. */
 export class PortWatches {
-  private readonly watches = new Map<string, PortWatch>();
+  private readonly watches = new PerSandbox((id, onIdle) => new PortWatch(this.engine, this.events, id, onIdle));
 
   /** `events` is the one event stream per sandbox that the port watch shares with the state panel. */
   constructor(
@@ -73,16 +60,11 @@ export class PortWatches {
   ) {}
 
   subscribe(id: string, listener: Listener): () => void {
-    let watch = this.watches.get(id);
-    if (!watch) {
-      watch = new PortWatch(this.engine, this.events, id, () => this.watches.delete(id));
-      this.watches.set(id, watch);
-    }
-    return watch.subscribe(listener);
+    return this.watches.get(id).subscribe(listener);
   }
 
   /** The ports a sandbox publishes now: known already while a terminal watches it, else asked. */
   async ports(id: string): Promise<number[]> {
-    return this.watches.get(id)?.current ?? (await publishedPorts(this.engine, id)) ?? [];
+    return this.watches.find(id)?.current ?? (await publishedPorts(this.engine, id)) ?? [];
   }
 }

@@ -1,7 +1,7 @@
 import { gatherScript, parseGather } from '../docker-state/gather';
 import type { DockerState, Layer, StateUpdate } from '../docker-state';
 import type { Engine } from './engine';
-import { Coalescer, type DaemonEvents } from './events';
+import { Coalescer, PerSandbox, SandboxWatch, type DaemonEvents } from './events';
 
 type Listener = (update: StateUpdate) => void;
 
@@ -19,9 +19,7 @@ const swarmRefreshMs = 5000;
  * (the state panels of the learner's tabs). One gather at a time, coalesced after bursts; gone with the
  * last listener.
  */
-class StateWatch {
-  private listeners = new Set<Listener>();
-  private unfollow: (() => void) | null = null;
+class StateWatch extends SandboxWatch<Listener> {
   private readonly refresher = new Coalescer(() => this.refresh(), timing, (busy) => this.send({ catchingUp: busy }));
   private readonly layers = new Map<string, Layer[]>();
   private timer: NodeJS.Timeout | undefined;
@@ -31,25 +29,17 @@ class StateWatch {
   /** How many gathers ran, for tests and the benchmark. */
   gathers = 0;
 
-  constructor(
-    private readonly engine: Engine,
-    private readonly events: DaemonEvents,
-    private readonly id: string,
-    private readonly onIdle: () => void,
-  ) {}
+  protected onEvent() {
+    this.refresher.poke();
+  }
 
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    if (this.listeners.size === 1) this.unfollow = this.events.subscribe(this.id, () => this.refresher.poke());
-    else listener(this.current ? { state: this.current, catchingUp: this.catchingUp } : { catchingUp: true });
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size) return;
-      clearTimeout(this.timer);
-      this.refresher.dispose();
-      this.unfollow?.();
-      this.onIdle();
-    };
+  protected greet(listener: Listener) {
+    listener(this.current ? { state: this.current, catchingUp: this.catchingUp } : { catchingUp: true });
+  }
+
+  protected stop() {
+    clearTimeout(this.timer);
+    this.refresher.dispose();
   }
 
   private send(update: StateUpdate) {
@@ -80,9 +70,9 @@ class StateWatch {
   }
 }
 
-/** The state watches of all sandboxes, by container id; each follows the sandbox's shared event stream. */
+/** The state watches of all sandboxes; each follows the sandbox's shared event stream. */
 export class StateWatches {
-  private readonly watches = new Map<string, StateWatch>();
+  private readonly watches = new PerSandbox((id, onIdle) => new StateWatch(this.engine, this.events, id, onIdle));
 
   constructor(
     private readonly engine: Engine,
@@ -90,16 +80,11 @@ export class StateWatches {
   ) {}
 
   subscribe(id: string, listener: Listener): () => void {
-    let watch = this.watches.get(id);
-    if (!watch) {
-      watch = new StateWatch(this.engine, this.events, id, () => this.watches.delete(id));
-      this.watches.set(id, watch);
-    }
-    return watch.subscribe(listener);
+    return this.watches.get(id).subscribe(listener);
   }
 
   /** Gathers run so far for a sandbox that is watched, for tests and the benchmark. */
   gathers(id: string): number {
-    return this.watches.get(id)?.gathers ?? 0;
+    return this.watches.find(id)?.gathers ?? 0;
   }
 }
