@@ -7,10 +7,14 @@ test.describe.configure({ timeout: 120_000 });
 const panel = (page: Page) => page.getByTestId('docker-state');
 const container = (page: Page, name: string) => panel(page).locator(`[data-testid="container"][data-name="${name}"]`);
 
-/** The panel has its first picture of the learner's Docker. */
+/** Opens the panel (collapsed until a learner first opens it) and waits for its first picture. */
 async function pictureReady(page: Page) {
+  await expect(panel(page)).toHaveAttribute('data-open', 'false');
+  await page.getByTestId('docker-state-toggle').click();
   await expect(panel(page)).toHaveAttribute('data-open', 'true');
   await expect(panel(page).locator('[data-testid="network"][data-name="bridge"]')).toBeVisible({ timeout: 20_000 });
+  // Back to the shell, where the learner types.
+  await page.getByTestId('terminal').click();
 }
 
 test('a container appears, joins a network, and goes, as the learner types', async ({ page }) => {

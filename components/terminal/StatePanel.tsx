@@ -23,7 +23,9 @@ export interface DockerStateFeed {
 
 /** The state panel's wiring: open or collapsed (remembered), and the latest picture from the tab's socket. */
 export function useDockerState(): DockerStateFeed {
-  const [open, setOpen] = useState(() => readSetting(openKey) !== '0');
+  // Collapsed until the learner opens it: open, it takes rows from the terminal and gathers cost the
+  // sandbox's CPU. Their choice is remembered across lessons.
+  const [open, setOpen] = useState(() => readSetting(openKey) === '1');
   const [state, setState] = useState<DockerState | null>(null);
   const [catchingUp, setCatchingUp] = useState(true);
   useEffect(() => writeSetting(openKey, open ? '1' : '0'), [open]);
