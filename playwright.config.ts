@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-const port = 3100;
+// Two people can run the browser tests on one machine, each with a port and sandbox instance of their own.
+const port = Number(process.env.COURSE_E2E_PORT ?? 3100);
+const instance = process.env.COURSE_E2E_INSTANCE ?? 'e2e';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -19,7 +21,7 @@ export default defineConfig({
   // The real server: Next.js, the sandbox API and the terminal gateway, on the real engine.
   webServer: {
     command: 'npx tsx server.ts',
-    env: { PORT: String(port), COURSE_STATE_DIR: '.state/e2e', COURSE_INSTANCE: 'e2e', COURSE_SANDBOX_POOL: '1', COURSE_EMBED_ORIGINS: 'http://127.0.0.1:3300' },
+    env: { PORT: String(port), COURSE_STATE_DIR: `.state/${instance}`, COURSE_INSTANCE: instance, COURSE_SANDBOX_POOL: '1', COURSE_EMBED_ORIGINS: 'http://127.0.0.1:3300' },
     url: `http://localhost:${port}/en`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -12,7 +12,9 @@ import { createPreview, previewPath, previewPrefix, previewToken } from './lib/p
 import { RateLimiter } from './lib/rate-limit';
 import { Engine } from './lib/sandbox/engine';
 import { SandboxManager } from './lib/sandbox/manager';
+import { DaemonEvents } from './lib/sandbox/events';
 import { PortWatches } from './lib/sandbox/ports';
+import { StateWatches } from './lib/sandbox/state';
 import { openSqliteStore } from './lib/store/sqlite';
 import { createTerminalGateway } from './lib/terminal-gateway';
 
@@ -22,7 +24,10 @@ const handleNext = app.getRequestHandler();
 
 const engine = Engine.connect(config.engine);
 const sandboxes = new SandboxManager(engine, config.sandbox);
-const ports = new PortWatches(engine);
+// One `docker events` stream per sandbox, shared by its port watch and its Docker-state panels.
+const events = new DaemonEvents(engine);
+const ports = new PortWatches(engine, events);
+const states = new StateWatches(engine, events);
 const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
 const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret);
@@ -51,6 +56,7 @@ const gateway = createTerminalGateway({
   engine,
   sandboxes,
   ports,
+  states,
   previewUrl: (containerId, port) => previewPath(previewToken(config.secret, containerId), port),
   sessionOf: learnerOf,
   watchedSession: classes.watchedSession,

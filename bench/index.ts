@@ -1,5 +1,5 @@
 // The benchmark command: measures the running product and prints one table.
-// Usage: npm run bench [-- --quick]   (serves the course on a spare port, measures, stops)
+// Usage: npm run bench [-- --quick] [-- --only=state]   (serves the course on a spare port, measures, stops)
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../lib/config';
@@ -9,12 +9,18 @@ import { labBench } from './lab';
 import { pageWeight, type Row } from './page-weight';
 import { previewBench } from './preview';
 import { sandboxBench } from './sandbox';
+import { stateBench } from './state';
 import { terminalBench } from './terminal';
 
-const port = 3200;
+// Port and instance can be moved, so a benchmark never meets someone else's server or sandboxes.
+const port = Number(process.env.COURSE_BENCH_PORT ?? 3200);
+const instance = process.env.COURSE_BENCH_INSTANCE ?? 'bench-server';
 const baseUrl = `http://localhost:${port}`;
 const quick = process.argv.includes('--quick');
-const env = { ...process.env, PORT: String(port), COURSE_STATE_DIR: '.state/bench-server', COURSE_INSTANCE: 'bench-server', COURSE_SANDBOX_POOL: '1' };
+/** One group of rows alone, e.g. --only=state. */
+const only = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+const wanted = (group: string) => !only || only === group;
+const env = { ...process.env, PORT: String(port), COURSE_STATE_DIR: `.state/${instance}`, COURSE_INSTANCE: instance, COURSE_SANDBOX_POOL: '1' };
 const config = loadConfig(env);
 const engine = Engine.connect(config.engine);
 
@@ -23,18 +29,21 @@ const rows: Row[] = [];
 const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: 'ignore' });
 try {
   await waitFor(`${baseUrl}/en`);
-  console.error('page weight');
-  rows.push(...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers')));
-  rows.push(...(await terminalBench(baseUrl, engine, config.sandbox.instance, server.pid!, quick ? 20 : 100)));
-  rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
-  rows.push(...(await classBench(baseUrl, server.pid!, quick ? 3 : 30)));
+  if (wanted('page')) {
+    console.error('page weight');
+    rows.push(...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers')));
+  }
+  if (wanted('terminal')) rows.push(...(await terminalBench(baseUrl, engine, config.sandbox.instance, server.pid!, quick ? 20 : 100)));
+  if (wanted('preview')) rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
+  if (wanted('state')) rows.push(...(await stateBench(baseUrl, engine, config.sandbox.instance, server.pid!, quick ? 5 : 20)));
+  if (wanted('class')) rows.push(...(await classBench(baseUrl, server.pid!, quick ? 3 : 30)));
 } finally {
   server.kill('SIGTERM');
   await sleep(1000);
   for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
 }
-rows.push(...(await sandboxBench({ samples: quick ? 3 : 20, capacityTarget: quick ? 3 : 40 })));
-rows.push(...(await labBench(quick ? 2 : 10)));
+if (wanted('sandbox')) rows.push(...(await sandboxBench({ samples: quick ? 3 : 20, capacityTarget: quick ? 3 : 40 })));
+if (wanted('lab')) rows.push(...(await labBench(quick ? 2 : 10)));
 printTable(rows);
 
 async function waitFor(url: string) {

@@ -3,11 +3,11 @@ import { messages } from '@/lib/messages';
 import { LazyTerminal } from './terminal/LazyTerminal.client';
 
 /** Where the learner's terminal sits; the terminal itself loads lazily into this frame. */
-export function TerminalPanel({ locale, nodes }: { locale: Locale; nodes: number }) {
+export function TerminalPanel({ locale, nodes, statePanel = true }: { locale: Locale; nodes: number; statePanel?: boolean }) {
   const t = messages[locale];
   return (
     <section aria-label={t.terminalTitle} className="@container h-full bg-[#020617] text-slate-200" data-testid="terminal-panel">
-      <LazyTerminal locale={locale} nodes={nodes} title={t.terminalTitle} starting={t.terminal.starting} connecting={t.terminal.connecting} loadFailed={t.terminal.loadFailed} />
+      <LazyTerminal locale={locale} nodes={nodes} statePanel={statePanel} title={t.terminalTitle} starting={t.terminal.starting} connecting={t.terminal.connecting} loadFailed={t.terminal.loadFailed} />
     </section>
   );
 }

@@ -50,6 +50,16 @@ describe('compileContent', () => {
     expect(problems).toContainEqual(expect.stringMatching(/^ko\/more\/three\.mdx: frontmatter .*durration/));
   });
 
+  it('lets a lesson hide the Docker-state panel, and only with true or false', async () => {
+    const content = await makeContent({ 'en/basics/two.mdx': lesson('Two').replace('sandbox: docker', 'sandbox: docker\nstatePanel: false') });
+    cleanup = content.cleanup;
+    const lessons = (await compileContent(content.dir)).en.course.modules[0]!.lessons;
+    expect(lessons.map((l) => l.statePanel)).toEqual([undefined, false]);
+    await cleanup();
+    const problems = await problemsOf({ 'en/basics/two.mdx': lesson('Two').replace('sandbox: docker', 'sandbox: docker\nstatePanel: hidden') });
+    expect(problems).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: frontmatter statePanel: /));
+  });
+
   it('reports an unknown component with its line', async () => {
     const problems = await problemsOf({ 'en/basics/one.mdx': lesson('One', '<Callout>hi</Callout>') });
     expect(problems).toEqual([expect.stringMatching(/^en\/basics\/one\.mdx: line \d+: unknown component <Callout>/)]);

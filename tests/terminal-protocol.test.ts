@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { emptyState } from '@/lib/docker-state';
 import { closeReasonOf, CloseCode, decodeClient, decodeServer, encodeClient, encodeServer, limits, Op, ProtocolError } from '@/lib/terminal-protocol';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
@@ -12,6 +13,8 @@ describe('terminal protocol', () => {
       { op: Op.pause },
       { op: Op.resume },
       { op: Op.ping },
+      { op: Op.watchState },
+      { op: Op.unwatchState },
     ] as const) {
       expect(decodeClient(encodeClient(message))).toEqual(message);
     }
@@ -24,6 +27,16 @@ describe('terminal protocol', () => {
     expect(decodeServer(encodeServer(status))).toEqual(status);
   });
 
+  it('round-trips a Docker-state update', () => {
+    const update = { op: Op.state, update: { catchingUp: false, state: { ...emptyState, volumes: [{ name: 'data', driver: 'local' }] } } };
+    expect(decodeServer(encodeServer(update))).toEqual(update);
+  });
+
+  it('gives every message its own opcode', () => {
+    const codes = Object.values(Op);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
   it('keeps sizes as {cols, rows}, so the two can never be swapped', () => {
     const frame = encodeClient({ op: Op.resize, size: { cols: 100, rows: 30 } });
     expect(JSON.parse(new TextDecoder().decode(frame.subarray(1)))).toEqual({ cols: 100, rows: 30 });
@@ -33,6 +46,7 @@ describe('terminal protocol', () => {
     ['an empty frame', bytes()],
     ['an unknown opcode', bytes(0x7f, 1)],
     ['a server opcode from the browser', bytes(Op.output, 65)],
+    ['a state watch with a payload', bytes(Op.watchState, 1)],
     ['a resize that is not JSON', bytes(Op.resize, 1, 2)],
     ['a resize with rows and cols swapped into other names', new Uint8Array([Op.resize, ...text('{"w":80,"h":24}')])],
     ['a resize beyond the limits', new Uint8Array([Op.resize, ...text('{"cols":5000,"rows":24}')])],

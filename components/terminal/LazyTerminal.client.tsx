@@ -6,7 +6,7 @@ import { Notice } from './Notice';
 import type { TerminalAppProps } from './TerminalApp';
 
 /** xterm and everything around it load only after the lesson is on screen, so the lesson page stays light. */
-export function LazyTerminal({ locale, nodes, title, starting, connecting, loadFailed }: { locale: Locale; nodes: number; title: string; starting: string; connecting: string; loadFailed: string }) {
+export function LazyTerminal({ locale, nodes, statePanel, title, starting, connecting, loadFailed }: { locale: Locale; nodes: number; statePanel: boolean; title: string; starting: string; connecting: string; loadFailed: string }) {
   const [App, setApp] = useState<ComponentType<TerminalAppProps> | null>(null);
   const [failed, setFailed] = useState(false);
 
@@ -21,7 +21,7 @@ export function LazyTerminal({ locale, nodes, title, starting, connecting, loadF
     };
   }, []);
 
-  if (App) return <App locale={locale} nodes={nodes} />;
+  if (App) return <App locale={locale} nodes={nodes} statePanel={statePanel} />;
   return (
     <div className="flex h-full flex-col">
       <div className="flex h-10 shrink-0 items-center border-b border-slate-800 px-3 text-sm text-slate-300">{title}</div>

@@ -4,6 +4,7 @@ import { messages } from '@/lib/messages';
 import { sessionHeaders } from '@/lib/client-session';
 import { runEvent, type RunDetail } from '@/lib/run-command';
 import { TerminalView } from './TerminalView';
+import { StatePanel, useDockerState } from './StatePanel';
 import { readSetting, writeSetting } from '@/lib/settings';
 
 const tabsKey = 'terminal-tabs';
@@ -66,20 +67,23 @@ export interface TerminalAppProps {
   locale: Locale;
   /** How many machines the lesson's lab has: 1 for one Docker host, more for a Swarm lab. */
   nodes: number;
+  /** Whether the lesson shows the picture of the learner's Docker beside the shell. */
+  statePanel: boolean;
 }
 
 /** The terminal's tabs and tools around the shell of the active tab. */
-export function TerminalApp({ locale, nodes }: TerminalAppProps) {
-  return nodes > 1 ? <LabTerminal locale={locale} nodes={nodes} /> : <ShellTabs locale={locale} />;
+export function TerminalApp({ locale, nodes, statePanel }: TerminalAppProps) {
+  return nodes > 1 ? <LabTerminal locale={locale} nodes={nodes} statePanel={statePanel} /> : <ShellTabs locale={locale} statePanel={statePanel} />;
 }
 
 /** A lab: one tab per node, named as the node, and each lesson command typed into its node's tab. */
-function LabTerminal({ locale, nodes }: TerminalAppProps) {
+function LabTerminal({ locale, nodes, statePanel }: TerminalAppProps) {
   const t = messages[locale].terminal;
   const names = Array.from({ length: nodes }, (_, i) => `node${i + 1}`);
   const [active, setActive] = useState(1);
   const [pending, setPending] = useState<{ node: number; command: string } | null>(null);
   const tools = useTools();
+  const docker = useDockerState();
 
   // The command reaches the node's shell once; switching tabs later must not type it again.
   useEffect(() => {
@@ -103,7 +107,11 @@ function LabTerminal({ locale, nodes }: TerminalAppProps) {
       tools={tools}
       tabs={names.map((name) => ({ id: name, label: name, title: t.nodeTabTitle(name) }))}
       active={names[active - 1]!}
-      onSelect={(id) => setActive(names.indexOf(id) + 1)}
+      onSelect={(id) => {
+        // The picture is of the node the tab shows.
+        docker.clear();
+        setActive(names.indexOf(id) + 1);
+      }}
     >
       <TerminalView
         key={active}
@@ -115,17 +123,21 @@ function LabTerminal({ locale, nodes }: TerminalAppProps) {
         fontSize={tools.fontSize}
         screenReader={tools.screenReader}
         autoFocus={pending?.node === active}
+        watchState={statePanel && docker.open}
+        onState={docker.onState}
       />
+      {statePanel && <StatePanel locale={locale} feed={docker} />}
     </TerminalFrame>
   );
 }
 
 /** One Docker host: shell tabs the learner opens and closes, remembered across reloads. */
-function ShellTabs({ locale }: { locale: Locale }) {
+function ShellTabs({ locale, statePanel }: { locale: Locale; statePanel: boolean }) {
   const t = messages[locale].terminal;
   const [tabs, setTabs] = useState(loadTabs);
   const [focusTerminal, setFocusTerminal] = useState(false);
   const tools = useTools();
+  const docker = useDockerState();
 
   useEffect(() => writeSetting(tabsKey, JSON.stringify(tabs)), [tabs]);
 
@@ -168,7 +180,10 @@ function ShellTabs({ locale }: { locale: Locale }) {
         fontSize={tools.fontSize}
         screenReader={tools.screenReader}
         autoFocus={focusTerminal}
+        watchState={statePanel && docker.open}
+        onState={docker.onState}
       />
+      {statePanel && <StatePanel locale={locale} feed={docker} />}
     </TerminalFrame>
   );
 }

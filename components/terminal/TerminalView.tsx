@@ -7,6 +7,7 @@ import type { Messages } from '@/lib/messages';
 import { commandKeystrokes, runEvent, terminalPresence, type RunDetail } from '@/lib/run-command';
 import { emitCourseEvent } from '@/lib/course-events';
 import { CloseCode, type PublishedPort } from '@/lib/terminal-protocol';
+import type { StateUpdate } from '@/lib/docker-state';
 import type { Locale } from '@/lib/i18n';
 import { TerminalConnection, tabSocketPath, type ConnectionState, type NodeChoice } from './connection';
 import { isMac, terminalKeys } from './keys';
@@ -120,10 +121,13 @@ export interface TerminalViewProps {
   autoFocus: boolean;
   /** An instructor's view of a learner's shell (its socket path): it shows everything and sends no keystrokes. */
   watch?: string;
+  /** The Docker-state panel is open: this tab's socket carries the picture of its node. */
+  watchState?: boolean;
+  onState?: (update: StateUpdate) => void;
 }
 
 /** One shell: xterm on one socket, with what the sandbox is doing shown around it. */
-export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize, screenReader, autoFocus, watch }: TerminalViewProps) {
+export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize, screenReader, autoFocus, watch, watchState = false, onState }: TerminalViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const terminalRef = useRef<{ terminal: Terminal; fit: FitAddon; connection: TerminalConnection } | null>(null);
   const [state, setState] = useState<ConnectionState>({ phase: 'connecting' });
@@ -132,6 +136,8 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
   const warning = status?.state === 'warning' ? status : null;
   const now = useNow(warning ? 1000 : 30_000);
   const hintId = `terminal-hint-${tabId}`;
+  const onStateRef = useRef(onState);
+  onStateRef.current = onState;
 
   useEffect(() => {
     Terminal.strings.promptLabel = t.inputLabel;
@@ -149,6 +155,7 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
       output: (data, processed) => terminal.write(data, processed),
       change: setState,
       ports: setPorts,
+      state: (update) => onStateRef.current?.(update),
     });
     const subscriptions = [
       terminal.onData((data) => connection.input(data)),
@@ -202,6 +209,8 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
   useEffect(() => {
     if (terminalRef.current) terminalRef.current.terminal.options.screenReaderMode = screenReader;
   }, [screenReader]);
+
+  useEffect(() => terminalRef.current?.connection.watchState(watchState), [watchState, tabId]);
 
   useEffect(() => {
     if ((state.phase === 'closed' || state.phase === 'reconnecting') && state.reason === 'expired') emitCourseEvent({ type: 'sandbox-expired' });

@@ -1,4 +1,5 @@
 import { ensureSession, forgetSession, socketProtocols } from '@/lib/client-session';
+import type { StateUpdate } from '@/lib/docker-state';
 import { CloseCode, closeReasonOf, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
 
 /** Output handed to xterm but not yet drawn: above the high mark the server is asked to pause, below the low one to resume. */
@@ -27,6 +28,8 @@ export interface ConnectionEvents {
   change(state: ConnectionState): void;
   /** The ports this node publishes now, each with its preview address. */
   ports(ports: PublishedPort[]): void;
+  /** A new picture of this node's Docker, while the state panel watches. */
+  state(update: StateUpdate): void;
 }
 
 /** Which node of the learner's lab a tab shows: `index` from 1 of `count` nodes (1 outside labs). */
@@ -61,6 +64,8 @@ export class TerminalConnection {
   /** Input goes to the server only once it says the shell is there; until then it waits in the queue. */
   private shellReady = false;
   private disposed = false;
+  /** The state panel is open: asked again on every new socket. */
+  private watchingState = false;
 
   /** `path` is the socket's address on this server: a learner's tab, or an instructor's read-only view of one. */
   constructor(
@@ -97,6 +102,13 @@ export class TerminalConnection {
     this.resizeTimer = setTimeout(() => this.sendSize(), resizeDebounceMs);
   }
 
+  /** Opens or closes the Docker-state panel's feed; a closed panel costs the sandbox nothing. */
+  watchState(on: boolean): void {
+    if (on === this.watchingState) return;
+    this.watchingState = on;
+    this.send({ op: on ? Op.watchState : Op.unwatchState });
+  }
+
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.retryTimer);
@@ -126,6 +138,7 @@ export class TerminalConnection {
       this.events.attached();
       this.emit({ phase: 'open', status: null });
       this.sendSize();
+      if (this.watchingState) this.send({ op: Op.watchState });
       this.pingTimer = setInterval(() => {
         // A whole interval without even a pong: the network is gone though the browser has not
         // noticed (a closed laptop lid, a dropped Wi-Fi).
@@ -145,6 +158,7 @@ export class TerminalConnection {
       if (message.op === Op.output) this.write(message.data);
       else if (message.op === Op.status) this.onStatus(message.status);
       else if (message.op === Op.ports) this.events.ports(message.ports);
+      else if (message.op === Op.state) this.events.state(message.update);
     };
 
     socket.onclose = (event) => {

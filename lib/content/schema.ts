@@ -13,6 +13,8 @@ export const frontmatterSchema = z.strictObject({
   duration: z.number().int().min(1).max(120),
   objectives: z.array(z.string().trim().min(1)).min(1),
   sandbox: z.enum(sandboxKinds),
+  /** The picture of the learner's Docker beside the terminal; shown unless a lesson sets it to false. */
+  statePanel: z.boolean().optional(),
 });
 
 export const courseMetaSchema = z.strictObject({

@@ -1,5 +1,5 @@
-import type { PassThrough } from 'node:stream';
 import type { Engine } from './engine';
+import { Coalescer, DaemonEvents, PerSandbox, SandboxWatch, type DaemonEvent } from './events';
 
 /**
  * The TCP ports published by `docker ps --format '{{.Ports}}'`, one container per line, e.g.
@@ -14,8 +14,7 @@ export function parsePublishedPorts(text: string): number[] {
 type Listener = (ports: number[]) => void;
 
 // After an event, wait this long for the rest of a burst (compose starts several containers at once).
-const settleMs = 150;
-const retryMs = 1000;
+const timing = { settleMs: 150, maxWaitMs: 1000 };
 
 async function publishedPorts(engine: Engine, id: string): Promise<number[] | null> {
   const { exitCode, stdout } = await engine.run(id, ['docker', 'ps', '--format', '{{.Ports}}']).catch(() => ({ exitCode: 1, stdout: '' }));
@@ -23,54 +22,23 @@ async function publishedPorts(engine: Engine, id: string): Promise<number[] | nu
 }
 
 /**
- * What one sandbox publishes, kept current from its daemon's event stream: one stream per sandbox,
- * shared by every listener (the learner's tabs), ended when the last one leaves.
+ * What one sandbox publishes, kept current from its daemon's event stream (shared with the state
+ * panel), for every listener (the learner's tabs); it stops following when the last one leaves.
  */
-class PortWatch {
-  private listeners = new Set<Listener>();
-  private events: PassThrough | null = null;
-  private timer: NodeJS.Timeout | undefined;
+class PortWatch extends SandboxWatch<Listener> {
+  private readonly refresher = new Coalescer(() => this.refresh(), timing);
   current: number[] = [];
 
-  constructor(
-    private readonly engine: Engine,
-    private readonly id: string,
-    private readonly onIdle: () => void,
-  ) {}
-
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    if (this.listeners.size === 1) void this.follow();
-    else listener(this.current);
-    return () => {
-      this.listeners.delete(listener);
-      if (this.listeners.size) return;
-      clearTimeout(this.timer);
-      this.events?.destroy();
-      this.events = null;
-      this.onIdle();
-    };
+  protected onEvent(event: DaemonEvent | null) {
+    if (!event || event.type === 'container') this.refresher.poke();
   }
 
-  private async follow() {
-    try {
-      const events = await this.engine.stream(this.id, ['docker', 'events', '--filter', 'type=container', '--format', '{{.Action}}']);
-      if (!this.listeners.size) return void events.destroy();
-      this.events = events;
-      events.on('data', () => {
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.refresh(), settleMs);
-      });
-      // The daemon restarted or the exec broke: follow again while anyone listens.
-      events.on('end', () => {
-        if (this.events !== events) return;
-        this.events = null;
-        if (this.listeners.size) this.timer = setTimeout(() => void this.follow(), retryMs);
-      });
-      await this.refresh();
-    } catch {
-      if (this.listeners.size) this.timer = setTimeout(() => void this.follow(), retryMs);
-    }
+  protected greet(listener: Listener) {
+    listener(this.current);
+  }
+
+  protected stop() {
+    this.refresher.dispose();
   }
 
   private async refresh() {
@@ -81,23 +49,22 @@ class PortWatch {
   }
 }
 
-/** The port watches of all sandboxes, by container id. */
+/** The port watches of all sandboxes. */
 export class PortWatches {
-  private readonly watches = new Map<string, PortWatch>();
+  private readonly watches = new PerSandbox((id, onIdle) => new PortWatch(this.engine, this.events, id, onIdle));
 
-  constructor(private readonly engine: Engine) {}
+  /** `events` is the one event stream per sandbox that the port watch shares with the state panel. */
+  constructor(
+    private readonly engine: Engine,
+    private readonly events = new DaemonEvents(engine),
+  ) {}
 
   subscribe(id: string, listener: Listener): () => void {
-    let watch = this.watches.get(id);
-    if (!watch) {
-      watch = new PortWatch(this.engine, id, () => this.watches.delete(id));
-      this.watches.set(id, watch);
-    }
-    return watch.subscribe(listener);
+    return this.watches.get(id).subscribe(listener);
   }
 
   /** The ports a sandbox publishes now: known already while a terminal watches it, else asked. */
   async ports(id: string): Promise<number[]> {
-    return this.watches.get(id)?.current ?? (await publishedPorts(this.engine, id)) ?? [];
+    return this.watches.find(id)?.current ?? (await publishedPorts(this.engine, id)) ?? [];
   }
 }

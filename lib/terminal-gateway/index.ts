@@ -5,6 +5,7 @@ import { TokenBucket, type RateLimiter } from '../rate-limit';
 import type { Engine } from '../sandbox/engine';
 import { maxLabNodes, type EndReason, type SandboxManager } from '../sandbox/manager';
 import type { PortWatches } from '../sandbox/ports';
+import type { StateWatches } from '../sandbox/state';
 import {
   CloseCode,
   decodeClient,
@@ -15,6 +16,7 @@ import {
   type CloseReason,
   type Size,
 } from '../terminal-protocol';
+import { StateFeed } from './state-feed';
 
 /** Output waiting to reach the browser: above `high` the shell is paused, below `low` it resumes. */
 export const watermarks = { high: 2 * 1024 * 1024, low: 512 * 1024 };
@@ -27,6 +29,8 @@ export interface GatewayDeps {
   engine: Engine;
   sandboxes: SandboxManager;
   ports: PortWatches;
+  /** The Docker-state panels' pictures, sharing the port watch's event stream. */
+  states: StateWatches;
   /** Where the browser can see what a sandbox serves on a published port. */
   previewUrl: (containerId: string, port: number) => string;
   /** The learner's session id from the request (cookie), or null. */
@@ -107,6 +111,8 @@ export function createTerminalGateway(deps: GatewayDeps) {
     let earlyBytes = 0;
     const messages = new TokenBucket(500, 2000);
     const resizes = new TokenBucket(10, 20);
+    const stateToggles = new TokenBucket(2, 10);
+    const stateFeed = new StateFeed(deps.states, (update) => send(ws, { op: Op.state, update }));
     let queuedBytes = 0;
     let pausedByServer = false;
     let pausedByClient = false;
@@ -121,6 +127,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
       shell?.stream.destroy();
       clearTimeout(portsTimer);
       unwatchPorts?.();
+      stateFeed.stop();
     });
 
     ws.on('message', (raw: RawData, isBinary: boolean) => {
@@ -156,6 +163,11 @@ export function createTerminalGateway(deps: GatewayDeps) {
             break;
           case Op.ping:
             send(ws, { op: Op.pong });
+            break;
+          case Op.watchState:
+          case Op.unwatchState:
+            if (!stateToggles.take()) return close(ws, 'rateLimited');
+            stateFeed.want(message.op === Op.watchState);
             break;
         }
       } catch (error) {
@@ -211,6 +223,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
         unwatchPorts = deps.ports.subscribe(containerId, (ports) =>
           send(ws, { op: Op.ports, ports: ports.map((port) => ({ port, url: deps.previewUrl(containerId, port) })) }),
         );
+        stateFeed.start(containerId);
       };
       startWatchingPorts = watchPorts;
       portsTimer = setTimeout(watchPorts, portsDelayMs);

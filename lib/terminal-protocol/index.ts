@@ -3,6 +3,7 @@
  * Every message is one binary frame: a one-byte opcode, then the payload.
  * Keystrokes and output are raw bytes; everything else is a small JSON object.
  */
+import type { StateUpdate } from '../docker-state';
 
 export const Op = {
   // browser → server
@@ -11,11 +12,15 @@ export const Op = {
   pause: 0x03,
   resume: 0x04,
   ping: 0x05,
+  // The Docker-state panel: open, it asks for the picture of the tab's node; collapsed, it costs nothing.
+  watchState: 0x0a,
+  unwatchState: 0x0b,
   // server → browser
   output: 0x11,
   status: 0x12,
   pong: 0x13,
   ports: 0x14,
+  state: 0x1a,
 } as const;
 
 export interface Size {
@@ -42,12 +47,15 @@ export type ClientMessage =
   | { op: typeof Op.resize; size: Size }
   | { op: typeof Op.pause }
   | { op: typeof Op.resume }
-  | { op: typeof Op.ping };
+  | { op: typeof Op.ping }
+  | { op: typeof Op.watchState }
+  | { op: typeof Op.unwatchState };
 
 export type ServerMessage =
   | { op: typeof Op.output; data: Uint8Array }
   | { op: typeof Op.status; status: Status }
   | { op: typeof Op.ports; ports: PublishedPort[] }
+  | { op: typeof Op.state; update: StateUpdate }
   | { op: typeof Op.pong };
 
 /** Limits both ends agree on; the server enforces them. */
@@ -96,7 +104,7 @@ function frame(op: number, payload: Uint8Array): Uint8Array {
 /** Bytes travel as they are, structured payloads as JSON, and the rest is the opcode alone. */
 function encode(message: ClientMessage | ServerMessage): Uint8Array {
   if ('data' in message) return frame(message.op, message.data);
-  const value = 'size' in message ? message.size : 'status' in message ? message.status : 'ports' in message ? message.ports : null;
+  const value = 'size' in message ? message.size : 'status' in message ? message.status : 'ports' in message ? message.ports : 'update' in message ? message.update : null;
   return frame(message.op, value === null ? new Uint8Array() : encoder.encode(JSON.stringify(value)));
 }
 
@@ -119,6 +127,8 @@ export function decodeClient(bytes: Uint8Array): ClientMessage {
     case Op.pause:
     case Op.resume:
     case Op.ping:
+    case Op.watchState:
+    case Op.unwatchState:
       if (payload.length) throw new ProtocolError('unexpected payload');
       return { op };
     default:
@@ -136,6 +146,8 @@ export function decodeServer(bytes: Uint8Array): ServerMessage {
       return { op, status: JSON.parse(decoder.decode(payload)) as Status };
     case Op.ports:
       return { op, ports: JSON.parse(decoder.decode(payload)) as PublishedPort[] };
+    case Op.state:
+      return { op, update: JSON.parse(decoder.decode(payload)) as StateUpdate };
     case Op.pong:
       return { op };
     default:

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sessionOf } from '@/lib/api';
 import { RateLimiter } from '@/lib/rate-limit';
+import { DaemonEvents } from '@/lib/sandbox/events';
 import { PortWatches } from '@/lib/sandbox/ports';
+import { StateWatches } from '@/lib/sandbox/state';
 import { newSessionToken, sessionCookie } from '@/lib/session';
 import { createTerminalGateway, watermarks } from '@/lib/terminal-gateway';
 import { CloseCode, decodeServer, encodeClient, limits, Op, type ServerMessage } from '@/lib/terminal-protocol';
@@ -12,10 +14,12 @@ import { config, engine, manager, removeAllSandboxes, sh, until } from './helper
 
 const origin = 'http://course.test';
 const sandboxes = manager({ poolSize: 1 });
+const events = new DaemonEvents(engine);
 const gateway = createTerminalGateway({
   engine,
   sandboxes,
-  ports: new PortWatches(engine),
+  ports: new PortWatches(engine, events),
+  states: new StateWatches(engine, events),
   previewUrl: (id, port) => `/preview/${id}/${port}/`,
   sessionOf: (request) => sessionOf(request, config.secret),
   // An instructor's view names the learner's session here; the real server looks it up in the class.

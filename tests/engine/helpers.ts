@@ -3,7 +3,9 @@ import { loadConfig, type SandboxConfig } from '@/lib/config';
 import { Engine } from '@/lib/sandbox/engine';
 import { SandboxManager } from '@/lib/sandbox/manager';
 
-export const config = loadConfig({ COURSE_STATE_DIR: '.state/test', COURSE_INSTANCE: 'engine-test' });
+// COURSE_INSTANCE lets two people run engine tests on one engine without removing each other's sandboxes.
+const instance = process.env.COURSE_INSTANCE ?? 'engine-test';
+export const config = loadConfig({ COURSE_STATE_DIR: instance === 'engine-test' ? '.state/test' : `.state/${instance}`, COURSE_INSTANCE: instance });
 export const engine = Engine.connect(config.engine);
 
 export const newSession = () => randomBytes(16).toString('hex');

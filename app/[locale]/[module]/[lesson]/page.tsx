@@ -104,7 +104,7 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
         {lesson.sandbox === 'none' ? (
           article
         ) : (
-          <LessonWorkspace lesson={article} terminal={<TerminalPanel locale={locale} nodes={sandboxNodes[lesson.sandbox]} />}
+          <LessonWorkspace lesson={article} terminal={<TerminalPanel locale={locale} nodes={sandboxNodes[lesson.sandbox]} statePanel={lesson.statePanel !== false} />}
             labels={{ lessonTab: t.lessonTab, terminalTab: t.terminalTab, resizePanels: t.resizePanels }}
           />
         )}

@@ -61,7 +61,7 @@ export default async function EmbeddedLesson({ params }: { params: Promise<Param
       <LessonWorkspace
         compact
         lesson={article}
-        terminal={<TerminalPanel locale={locale} nodes={sandboxNodes[lesson.sandbox]} />}
+        terminal={<TerminalPanel locale={locale} nodes={sandboxNodes[lesson.sandbox]} statePanel={lesson.statePanel !== false} />}
         labels={{ lessonTab: t.lessonTab, terminalTab: t.terminalTab, resizePanels: t.resizePanels }}
       />
     </main>
