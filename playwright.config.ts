@@ -1,8 +1,5 @@
 import { defineConfig } from '@playwright/test';
-
-// Two people can run the browser tests on one machine, each with a port and sandbox instance of their own.
-const port = Number(process.env.COURSE_E2E_PORT ?? 3100);
-const instance = process.env.COURSE_E2E_INSTANCE ?? 'e2e';
+import { e2eInstance as instance, e2ePort as port } from './e2e/env';
 
 export default defineConfig({
   testDir: 'e2e',

@@ -1,10 +1,11 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { loadConfig } from '../lib/config';
 import { Engine } from '../lib/sandbox/engine';
+import { e2eBase, e2eInstance } from './env';
 import { terminalText, typeCommand, waitForText } from './terminal-helpers';
 
 const lesson = '/en/virtualization/from-vms-to-containers';
-const config = loadConfig({ COURSE_INSTANCE: 'e2e' });
+const config = loadConfig({ COURSE_INSTANCE: e2eInstance });
 const engine = Engine.connect(config.engine);
 
 /** The learner's session id, from the cookie their browser holds: their sandbox is named after it. */
@@ -116,7 +117,7 @@ test('an instructor runs a class: learners join, the dashboard follows them live
 
 test('a full class says so', async ({ browser, request }) => {
   const created = await request.post('/api/classes', {
-    headers: { origin: 'http://localhost:3100' },
+    headers: { origin: e2eBase },
     data: { title: 'Tiny', locale: 'en', lessons: ['virtualization/from-vms-to-containers'], capacity: 1 },
   });
   expect(created.status()).toBe(201);

@@ -1,18 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import { expect, test, type Frame, type Page } from '@playwright/test';
+import { e2eBase } from './env';
 
 // Two other sites: one the operator allows to embed lessons (COURSE_EMBED_ORIGINS in
 // playwright.config.ts), one it does not. 127.0.0.1 is another site than localhost, so the browser
 // treats the course inside them as a third party and keeps its cookies from it.
 const allowed = { port: 3300, origin: 'http://127.0.0.1:3300' };
 const stranger = { port: 3301, origin: 'http://127.0.0.1:3301' };
-const lesson = 'http://localhost:3100/embed/en/architecture/first-container';
+const lesson = `${e2eBase}/embed/en/architecture/first-container`;
 const hostPage = `<!doctype html><meta charset="utf-8"><title>A school</title><h1>Our Docker class</h1>
 <iframe id="lesson" src="${lesson}" width="1300" height="820" title="Docker lesson"></iframe>
 <script>
   window.courseEvents = [];
   addEventListener('message', (event) => {
-    if (event.origin === 'http://localhost:3100' && event.data?.source === 'docker-course') window.courseEvents.push(event.data);
+    if (event.origin === '${e2eBase}' && event.data?.source === 'docker-course') window.courseEvents.push(event.data);
   });
 </script>`;
 
@@ -66,6 +67,6 @@ test('a site the operator did not allow cannot embed a lesson', async ({ page })
 test('every lesson offers its link and an embed snippet', async ({ page }) => {
   await page.goto('/en/architecture/first-container');
   await page.getByText('Share', { exact: true }).click();
-  await expect(page.getByTestId('share-link')).toHaveText('http://localhost:3100/en/architecture/first-container');
-  await expect(page.getByTestId('share-embed')).toContainText('<iframe src="http://localhost:3100/embed/en/architecture/first-container"');
+  await expect(page.getByTestId('share-link')).toHaveText(`${e2eBase}/en/architecture/first-container`);
+  await expect(page.getByTestId('share-embed')).toContainText(`<iframe src="${e2eBase}/embed/en/architecture/first-container"`);
 });
