@@ -25,6 +25,15 @@ for f in /etc/subuid /etc/subgid; do
   grep -q "^$REMAP_USER:" "$f" || echo "$REMAP_USER:$REMAP_START:$REMAP_COUNT" >>"$f"
 done
 
+# The sandboxes' rootless daemons open /dev/net/tun as an unprivileged user in their own user
+# namespace; a user namespace cannot change the node's mode, so it must be world-openable (the
+# kernel still requires CAP_NET_ADMIN in the owning namespace to attach to a device).
+if [ ! -c /dev/net/tun ]; then
+  mkdir -p /dev/net
+  mknod -m 0666 /dev/net/tun c 10 200
+fi
+chmod 0666 /dev/net/tun
+
 engine_up && exit 0
 
 # Bridged traffic between sandboxes must pass through iptables so the course firewall sees it.
