@@ -13,6 +13,8 @@ export async function openTerminal(baseUrl: string, tab: string) {
   const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { origin } });
   const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
   const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/terminal?tab=${tab}`, { headers: { origin, cookie } });
+  // Its first frame is its size, which the shell starts at.
+  ws.on('open', () => ws.send(encodeClient({ op: Op.resize, size: { cols: 120, rows: 40 } })));
   let listener: (text: string) => void = () => {};
   let portsListener: (ports: PublishedPort[]) => void = () => {};
   let containerReady: () => void;

@@ -164,17 +164,17 @@ export class Engine {
   }
 
   /**
-   * Attaches to the learner's persistent shell for one terminal tab: a tmux session that outlives the
-   * connection, so a reconnect finds the same screen and processes. -D detaches any earlier client of
-   * the same tab, so attaches never pile up.
-   */
-  /**
-   * The learner's shell of a tab, in tmux so it outlives the socket. Read-only, it is the same shell seen
-   * by one more client that can neither type nor change the learner's window size.
+   * The learner's shell of a tab, in tmux so it outlives the socket; -D detaches any earlier client of
+   * the same tab, so attaches never pile up. Read-only, it is the same shell seen by one more client that
+   * can neither type nor change the learner's window size.
    */
   async openShell(id: string, tab: string, size: Size, readOnly = false): Promise<{ stream: Duplex; resize(size: Size): Promise<void> }> {
     const exec = await this.docker.getContainer(id).exec({
-      Cmd: readOnly ? ['tmux', 'attach-session', '-t', `=${tab}`, '-f', 'read-only,ignore-size'] : ['tmux', 'new-session', '-A', '-D', '-s', tab, '-x', String(size.cols), '-y', String(size.rows)],
+      // The terminal starts at its size: a resize sent while tmux is still starting reaches it before
+      // it listens for SIGWINCH and is lost, leaving the shell at 80x24 until the window next changes.
+      Cmd: readOnly
+        ? ['tmux', 'attach-session', '-t', `=${tab}`, '-f', 'read-only,ignore-size']
+        : ['sh', '-c', 'stty rows "$1" cols "$2" && exec tmux new-session -A -D -s "$3"', 'sh', String(size.rows), String(size.cols), tab],
       User: 'learner',
       Env: shellEnv,
       WorkingDir: '/home/learner',

@@ -24,6 +24,7 @@ export const watermarks = { high: 2 * 1024 * 1024, low: 512 * 1024 };
 const tabPattern = /^[a-z0-9]{1,16}$/;
 const portsDelayMs = 2000;
 const defaultSize: Size = { cols: 80, rows: 24 };
+const firstSizeWaitMs = 1_000;
 
 export interface GatewayDeps {
   engine: Engine;
@@ -107,6 +108,9 @@ export function createTerminalGateway(deps: GatewayDeps) {
     let shell: Awaited<ReturnType<Engine['openShell']>> | undefined;
     // Frames that arrive while the sandbox starts are applied once the shell is there.
     let size = defaultSize;
+    // A terminal sends its size as its first frame; the shell starts at it (see openShell).
+    let sized: () => void = () => {};
+    const firstSize = new Promise<void>((resolve) => (sized = resolve));
     const early: Buffer[] = [];
     let earlyBytes = 0;
     const messages = new TokenBucket(500, 2000);
@@ -151,6 +155,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
           case Op.resize:
             if (!resizes.take()) return close(ws, 'rateLimited');
             size = message.size;
+            sized();
             void shell?.resize(size).catch(() => {});
             break;
           case Op.pause:
@@ -181,6 +186,8 @@ export function createTerminalGateway(deps: GatewayDeps) {
       if (ws.readyState !== ws.OPEN) return;
       const containerId = lease?.nodes[node];
       if (!lease || !containerId) return close(ws, 'notRunning');
+      if (!watching) await Promise.race([firstSize, new Promise((resolve) => setTimeout(resolve, firstSizeWaitMs))]);
+      if (ws.readyState !== ws.OPEN) return;
       try {
         shell = await deps.engine.openShell(containerId, tabName, size, watching);
       } catch {
@@ -193,10 +200,12 @@ export function createTerminalGateway(deps: GatewayDeps) {
       if (ws.readyState !== ws.OPEN) return shell.stream.destroy();
       const { expiresAt, idleMs } = deps.sandboxes.deadlines(lease);
       send(ws, { op: Op.status, status: { state: 'ready', expiresAt, idleTimeoutMs: idleMs } });
-      await shell.resize(size).catch(() => {});
       for (const chunk of early.splice(0)) shell.stream.write(chunk);
 
       const stream = shell.stream;
+      // A size that changed while the shell started is applied once tmux has drawn, and so listens for it.
+      const opened = shell;
+      stream.once('data', () => void opened.resize(size).catch(() => {}));
       stream.on('data', (chunk: Buffer) => {
         queuedBytes += chunk.length;
         ws.send(encodeServer({ op: Op.output, data: chunk }), () => {

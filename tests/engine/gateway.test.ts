@@ -132,6 +132,20 @@ describe('terminal gateway', () => {
     client.ws.close();
   });
 
+  it('starts each shell at the size the terminal sent while its sandbox was starting', async () => {
+    // Lost half the time when the size came as a resize after tmux started: try several new shells.
+    const token = newSessionToken(config.secret);
+    for (const tab of ['size1', 'size2', 'size3', 'size4']) {
+      const client = connect({ token, tab });
+      client.ws.on('open', () => client.send({ op: Op.resize, size: { cols: 91, rows: 37 } }));
+      await ready(client);
+      client.type('stty size\r');
+      await until(() => /^\d+ \d+\r?$/m.test(client.output()));
+      expect(/^(\d+ \d+)\r?$/m.exec(client.output())![1], tab).toBe('37 91');
+      client.ws.close();
+    }
+  });
+
   it('closes only the socket that sends a malformed or oversized frame', async () => {
     const token = newSessionToken(config.secret);
     const good = connect({ token, tab: 'good' });
