@@ -27,6 +27,15 @@ test('a three-node lab forms a swarm whose service spreads over all nodes and an
   await typeCommand(page, 'docker service create -q --name web --replicas 3 --publish mode=host,target=80,published=8080 nginx >/dev/null; docker service ps web --format "task {{.Node}} {{.CurrentState}}" | sort');
   await waitForText(page, /task node1 Running[^\n]*\n\s*task node2 Running[^\n]*\n\s*task node3 Running/, 120_000);
 
+  // The picture of a manager draws the swarm: each node with the task it runs.
+  await page.getByTestId('docker-state-toggle').click();
+  const picture = page.getByTestId('docker-state');
+  for (const node of ['node1', 'node2', 'node3']) {
+    const machine = picture.locator('li').filter({ has: page.locator(`[data-testid="node"][data-name="${node}"]`) });
+    await expect(machine.locator('[data-testid="task"][data-name^="web."]')).toHaveText([/web\.\d running/], { timeout: 15_000 });
+  }
+  await page.getByTestId('terminal').click();
+
   // Every node answers for the service, seen from every node.
   for (const [index, node] of ['node1', 'node2', 'node3'].entries()) {
     await showNode(page, node);
