@@ -207,6 +207,9 @@ describe('terminal gateway', () => {
 
     const learner = connect({ token });
     await ready(learner);
+    // The view attaches to the learner's tmux session, there once their shell has answered.
+    learner.type('echo up-$((1+1))\r');
+    await until(() => learner.output().includes('up-2'));
     const viewer = connect({ watch: `class=teacher&member=${session}` });
     await ready(viewer);
     learner.type('echo typed-by-the-$((6*7))-learner\r');
