@@ -204,8 +204,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
 
       const stream = shell.stream;
       // A size that changed while the shell started is applied once tmux has drawn, and so listens for it.
-      const opened = shell;
-      stream.once('data', () => void opened.resize(size).catch(() => {}));
+      stream.once('data', () => void shell?.resize(size).catch(() => {}));
       stream.on('data', (chunk: Buffer) => {
         queuedBytes += chunk.length;
         ws.send(encodeServer({ op: Op.output, data: chunk }), () => {
