@@ -139,9 +139,10 @@ describe('terminal gateway', () => {
       const client = connect({ token, tab });
       client.ws.on('open', () => client.send({ op: Op.resize, size: { cols: 91, rows: 37 } }));
       await ready(client);
+      const answer = () => /^(\d+ \d+)\r?$/m.exec(client.output())?.[1];
       client.type('stty size\r');
-      await until(() => /^\d+ \d+\r?$/m.test(client.output()));
-      expect(/^(\d+ \d+)\r?$/m.exec(client.output())![1], tab).toBe('37 91');
+      await until(() => answer() !== undefined);
+      expect(answer(), tab).toBe('37 91');
       client.ws.close();
     }
   });
