@@ -1,6 +1,6 @@
 import type { Dashboard } from '../lib/classes/dashboard';
 import type { Row } from './page-weight';
-import { mib, ms, percentile, rssOf } from './stats';
+import { mib, ms, peakLoad, percentile, rssOf } from './stats';
 import { openTerminal } from './terminal';
 
 const lessonPath = '/en/virtualization/from-vms-to-containers';
@@ -36,7 +36,7 @@ export async function classBench(baseUrl: string, serverPid: number, size: numbe
 
   const start = performance.now();
   const readyAfter: number[] = [];
-  const learners = await Promise.all(
+  const [load, learners] = await peakLoad(() => Promise.all(
     Array.from({ length: size }, async (_, i) => {
       const terminal = await openTerminal(baseUrl, 'main');
       readyAfter.push(performance.now() - start);
@@ -44,7 +44,7 @@ export async function classBench(baseUrl: string, serverPid: number, size: numbe
       if (!joined.ok) throw new Error(`joining: HTTP ${joined.status}`);
       return terminal;
     }),
-  );
+  ));
   const rss = rssOf(serverPid);
 
   // Each learner checks a step they have not done: the dashboard must count the failure.
@@ -58,7 +58,7 @@ export async function classBench(baseUrl: string, serverPid: number, size: numbe
         latencies.push(seen.at - sent);
         break;
       }
-      if (performance.now() - sent > 10_000) throw new Error('the dashboard did not show a check within 10 s');
+      if (performance.now() - sent > 10_000) throw new Error(`gave up after 10 s waiting for the dashboard to show learner ${i + 1}'s check`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -69,7 +69,8 @@ export async function classBench(baseUrl: string, serverPid: number, size: numbe
   stream.abort();
   for (const learner of learners) learner.ws.close();
   return [
-    { measure: `class of ${size}: every learner's terminal ready (all at once)`, value: `${learners.length}/${size} in ${(percentile(readyAfter, 100) / 1000).toFixed(1)} s`, target: `${size} of ${size}` },
+    { measure: `class of ${size} joining at once, cold (pool 2): prompts / time to the last`, value: `${learners.length}/${size} in ${(percentile(readyAfter, 100) / 1000).toFixed(1)} s`, target: `${size} of ${size}, ≤ 60 s` },
+    { measure: 'class: peak load average (1 min) during the rush', value: load.toFixed(1), target: '' },
     { measure: 'class: a check shows on the dashboard p50 / p95', value: `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))}`, target: '≤ 1000 ms' },
     { measure: 'class: dashboard snapshot', value: ms(snapshot), target: '' },
     { measure: `class: server memory with ${size} learners`, value: mib(rss), target: '' },

@@ -4,11 +4,13 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../lib/config';
 import { Engine } from '../lib/sandbox/engine';
+import { waitFor } from '../tests/wait-for';
 import { classBench } from './class';
 import { labBench } from './lab';
 import { pageWeight, type Row } from './page-weight';
 import { previewBench } from './preview';
 import { sandboxBench } from './sandbox';
+import { startsBench } from './starts';
 import { stateBench } from './state';
 import { terminalBench } from './terminal';
 
@@ -25,33 +27,36 @@ const config = loadConfig(env);
 const engine = Engine.connect(config.engine);
 
 const rows: Row[] = [];
-// The server runs as plain node (no npx wrapper), so its memory can be read from /proc.
-const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: 'ignore' });
-try {
-  await waitFor(`${baseUrl}/en`);
-  if (wanted('page')) {
-    console.error('page weight');
-    rows.push(...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers')));
-  }
-  if (wanted('terminal')) rows.push(...(await terminalBench(baseUrl, engine, config.sandbox.instance, server.pid!, quick ? 20 : 100)));
-  if (wanted('preview')) rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
-  if (wanted('state')) rows.push(...(await stateBench(baseUrl, engine, config.sandbox.instance, server.pid!, quick ? 5 : 20)));
-  if (wanted('class')) rows.push(...(await classBench(baseUrl, server.pid!, quick ? 3 : 30)));
-} finally {
-  server.kill('SIGTERM');
-  await sleep(1000);
-  for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
+if (wanted('page') || wanted('terminal') || wanted('preview') || wanted('state')) {
+  await withServer(env, async (pid) => {
+    if (wanted('page')) {
+      console.error('page weight');
+      rows.push(...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers')));
+    }
+    if (wanted('terminal')) rows.push(...(await terminalBench(baseUrl, engine, config.sandbox.instance, pid, quick ? 20 : 100)));
+    if (wanted('preview')) rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
+    if (wanted('state')) rows.push(...(await stateBench(baseUrl, engine, config.sandbox.instance, pid, quick ? 5 : 20)));
+  });
 }
+// A class arrives at a server with the default warm pool of 2, starting from nothing else.
+if (wanted('class')) await withServer({ ...env, COURSE_SANDBOX_POOL: '2' }, async (pid) => void rows.push(...(await classBench(baseUrl, pid, quick ? 3 : 30))));
 if (wanted('sandbox')) rows.push(...(await sandboxBench({ samples: quick ? 3 : 20, capacityTarget: quick ? 3 : 40 })));
 if (wanted('lab')) rows.push(...(await labBench(quick ? 2 : 10)));
+if (wanted('starts')) rows.push(...(await startsBench(quick ? 6 : 30, quick ? [1, 2, 4] : [1, 2, 3, 4, 6])));
 printTable(rows);
 
-async function waitFor(url: string) {
-  for (let i = 0; i < 240; i++) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await sleep(250);
+/** Serves the course on the benchmark's port for `measure`, then stops it and removes its sandboxes. */
+async function withServer(env: NodeJS.ProcessEnv, measure: (pid: number) => Promise<void>) {
+  // The server runs as plain node (no npx wrapper), so its memory can be read from /proc.
+  const server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: 'ignore' });
+  try {
+    await waitFor(`the course server at ${baseUrl}`, () => fetch(`${baseUrl}/en`).then((r) => r.ok, () => false), 60_000, 250);
+    await measure(server.pid!);
+  } finally {
+    server.kill('SIGTERM');
+    await sleep(1000);
+    for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
   }
-  throw new Error(`${url} did not answer`);
 }
 
 function printTable(rows: Row[]) {

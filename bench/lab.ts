@@ -3,6 +3,7 @@ import { loadConfig } from '../lib/config';
 import { Engine } from '../lib/sandbox/engine';
 import { maxLabNodes, SandboxManager } from '../lib/sandbox/manager';
 import type { Row } from './page-weight';
+import { waitFor } from '../tests/wait-for';
 import { ms, percentile, timed } from './stats';
 
 const config = loadConfig({ COURSE_STATE_DIR: '.state/bench', COURSE_INSTANCE: 'bench' });
@@ -18,7 +19,7 @@ export async function labBench(samples: number): Promise<Row[]> {
     await manager.start();
     const times: number[] = [];
     for (let i = 0; i < samples; i++) {
-      while (manager.counts.pooled < poolSize) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(`a warm pool of ${poolSize}`, () => manager.counts.pooled >= poolSize, 120_000, 50);
       const learner = session();
       const [time] = await timed(() => manager.acquire(learner, undefined, undefined, maxLabNodes));
       times.push(time);

@@ -1,5 +1,6 @@
 import type { Engine } from '../lib/sandbox/engine';
 import type { Row } from './page-weight';
+import { within } from '../tests/wait-for';
 import { ms, percentile } from './stats';
 import { findSandboxWithTab, openTerminal } from './terminal';
 
@@ -9,7 +10,7 @@ export async function previewBench(baseUrl: string, engine: Engine, instance: st
   const terminal = await openTerminal(baseUrl, 'preview');
   const published = new Promise<string>((resolve) => terminal.onPorts((ports) => ports.find((p) => p.port === 8080) && resolve(ports.find((p) => p.port === 8080)!.url)));
   terminal.type('docker run -d -p 8080:80 nginx\r');
-  const path = await published;
+  const path = await within('port 8080 to be published', published, 60_000);
   const address = await engine.address(await findSandboxWithTab(engine, instance, 'preview'), network);
   const time = async (url: string, headers: Record<string, string> = {}) => {
     const start = performance.now();

@@ -3,6 +3,7 @@ import { loadConfig } from '../lib/config';
 import { Engine } from '../lib/sandbox/engine';
 import { SandboxManager } from '../lib/sandbox/manager';
 import type { Row } from './page-weight';
+import { waitFor } from '../tests/wait-for';
 import { mib, ms, percentile, timed } from './stats';
 
 const config = loadConfig({ COURSE_STATE_DIR: '.state/bench', COURSE_INSTANCE: 'bench' });
@@ -32,7 +33,7 @@ export async function sandboxBench(options: { samples: number; capacityTarget: n
   for (let i = 0; i < options.samples; i++) {
     const [time, id] = await timed(async () => {
       const id = await engine.create(`course-pool-bench${String(i).padStart(5, '0')}`, config.sandbox);
-      await engine.waitReady(id);
+      await engine.waitReady(id, config.sandbox.stallMs);
       return id;
     });
     cold.push(time);
@@ -44,7 +45,7 @@ export async function sandboxBench(options: { samples: number; capacityTarget: n
   await manager.start();
   const warm: number[] = [];
   for (let i = 0; i < options.samples; i++) {
-    while (manager.counts.pooled < 1) await new Promise((r) => setTimeout(r, 50));
+    await waitFor('a warm sandbox in the pool', () => manager.counts.pooled >= 1, 120_000, 50);
     const [time, lease] = await timed(() => manager.acquire(session()));
     warm.push(time);
     await manager.reset(lease.session);
@@ -54,7 +55,7 @@ export async function sandboxBench(options: { samples: number; capacityTarget: n
   await removeAll();
 
   const id = await engine.create('course-pool-benchfirst', config.sandbox);
-  await engine.waitReady(id);
+  await engine.waitReady(id, config.sandbox.stallMs);
   await new Promise((r) => setTimeout(r, 3000));
   rows.push({ measure: 'idle memory of one sandbox', value: mib(await memoryOf(id)), target: '≤ 60 MiB' });
   const [hello, helloResult] = await timed(() => engine.run(id, ['docker', 'run', '--rm', 'hello-world']));
@@ -70,7 +71,7 @@ export async function sandboxBench(options: { samples: number; capacityTarget: n
   for (; fitted < options.capacityTarget; fitted++) {
     try {
       const sandbox = await engine.create(`course-pool-benchcap${String(fitted).padStart(3, '0')}`, config.sandbox);
-      await engine.waitReady(sandbox);
+      await engine.waitReady(sandbox, config.sandbox.stallMs);
       const { exitCode } = await engine.run(sandbox, ['docker', 'run', '-d', '--name', 'web', 'busybox', 'httpd', '-f', '-p', '8080']);
       if (exitCode !== 0) break;
       memories.push(await memoryOf(sandbox));

@@ -3,6 +3,7 @@ import type { DockerState } from '../lib/docker-state';
 import type { Engine } from '../lib/sandbox/engine';
 import { decodeServer, encodeClient, Op } from '../lib/terminal-protocol';
 import type { Row } from './page-weight';
+import { within } from '../tests/wait-for';
 import { mib, ms, percentile } from './stats';
 import { findSandboxWithTab, openTerminal } from './terminal';
 
@@ -29,7 +30,7 @@ export async function stateBench(baseUrl: string, engine: Engine, instance: stri
   terminal.ws.send(encodeClient({ op: Op.watchState }));
   // The watch starts with the port watch, once the prompt is up (or at the first keystroke).
   terminal.type(' ');
-  await first;
+  await within('the first picture of Docker', first, 60_000);
   const sandbox = await findSandboxWithTab(engine, instance, 'state');
   await engine.run(sandbox, ['docker', 'pull', '-q', 'busybox']);
 
@@ -40,7 +41,7 @@ export async function stateBench(baseUrl: string, engine: Engine, instance: stri
     const shown = picture((state) => state.containers.some((c) => c.name === name && c.state === 'running'));
     await engine.run(sandbox, ['docker', 'run', '-d', '--name', name, 'busybox', 'sleep', '600']);
     const start = performance.now();
-    await shown;
+    await within(`the picture to show ${name} running`, shown, 30_000);
     times.push(performance.now() - start);
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -54,7 +55,7 @@ export async function stateBench(baseUrl: string, engine: Engine, instance: stri
   const start = performance.now();
   await engine.run(sandbox, ['sh', '-c', `for i in $(seq ${stormSize}); do docker create busybox true >/dev/null; done`], { timeoutMs: 300_000 });
   const seconds = (performance.now() - start) / 1000;
-  await all;
+  await within(`the picture to show all ${stormSize} containers`, all, 120_000);
   const caughtUp = performance.now() - start - seconds * 1000;
   clearInterval(sampler);
   terminal.ws.close();

@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { readFileSync } from 'node:fs';
 
 export const percentile = (values: number[], p: number) => {
@@ -16,3 +17,15 @@ export async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
 
 /** A process's resident memory, from /proc. */
 export const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+/** The highest one-minute load average while `work` runs, sampled every second. */
+export async function peakLoad<T>(work: () => Promise<T>): Promise<[number, T]> {
+  let peak = loadavg()[0]!;
+  const sampler = setInterval(() => (peak = Math.max(peak, loadavg()[0]!)), 1000);
+  try {
+    const result = await work();
+    return [Math.max(peak, loadavg()[0]!), result];
+  } finally {
+    clearInterval(sampler);
+  }
+}

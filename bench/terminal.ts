@@ -3,6 +3,7 @@ import type { Engine } from '../lib/sandbox/engine';
 import { decodeServer, encodeClient, Op, type PublishedPort } from '../lib/terminal-protocol';
 import { launchChromium } from './browser';
 import type { Row } from './page-weight';
+import { waitFor, within } from '../tests/wait-for';
 import { mib, ms, percentile, rssOf } from './stats';
 
 const keystrokes = 200;
@@ -17,15 +18,23 @@ export async function openTerminal(baseUrl: string, tab: string) {
   ws.on('open', () => ws.send(encodeClient({ op: Op.resize, size: { cols: 120, rows: 40 } })));
   let listener: (text: string) => void = () => {};
   let portsListener: (ports: PublishedPort[]) => void = () => {};
-  let containerReady: () => void;
-  const ready = new Promise<void>((resolve) => (containerReady = resolve));
+  // Usable once the shell has drawn its prompt (learner@sandbox:~$), not merely once the server says ready.
+  let screen = '';
+  let prompted = () => {};
+  const prompt = new Promise<void>((resolve, reject) => {
+    prompted = resolve;
+    ws.on('close', (code, reason) => reject(new Error(`the terminal closed (${code} ${reason}) before its prompt`)));
+  });
   ws.on('message', (data: Buffer) => {
     const message = decodeServer(new Uint8Array(data));
-    if (message.op === Op.status && message.status.state === 'ready') containerReady();
-    if (message.op === Op.output) listener(Buffer.from(message.data).toString('latin1'));
     if (message.op === Op.ports) portsListener(message.ports);
+    if (message.op !== Op.output) return;
+    const text = Buffer.from(message.data).toString('latin1');
+    screen = (screen + text).slice(-4096);
+    if (/learner@sandbox\S*\$ /.test(screen.replace(/\x1b(\[[0-9;?]*[A-Za-z]|[()][0-9A-B])/g, ''))) prompted();
+    listener(text);
   });
-  await ready;
+  await within(`a prompt in the terminal tab ${tab}`, prompt, 300_000);
   return {
     ws,
     type: (text: string) => ws.send(encodeClient({ op: Op.input, data: new TextEncoder().encode(text) })),
@@ -41,10 +50,10 @@ async function echoTimes(type: (text: string) => void, onOutput: (fn: (text: str
   for (let i = 0; i < keystrokes; i++) {
     const char = String.fromCharCode(97 + (i % 26));
     const start = performance.now();
-    await new Promise<void>((resolve) => {
+    await within(`the echo of "${char}"`, new Promise<void>((resolve) => {
       onOutput((text) => text.includes(char) && resolve());
       type(char);
-    });
+    }), 10_000);
     times.push(performance.now() - start);
     if (i % 40 === 39) {
       type('\x15'); // ^U clears the line, so the prompt never wraps
@@ -94,7 +103,7 @@ export async function terminalBench(baseUrl: string, engine: Engine, instance: s
   terminal.onOutput((text) => (received += text.length));
   const start = performance.now();
   terminal.type(`rm -f /tmp/flood-done; head -c ${size} /dev/zero | tr '\\0' x | fold -w 100; touch /tmp/flood-done\r`);
-  while ((await engine.run(benchSandbox, ['test', '-f', '/tmp/flood-done'])).exitCode !== 0) await new Promise((r) => setTimeout(r, 100));
+  await waitFor('the end of the output flood', async () => (await engine.run(benchSandbox, ['test', '-f', '/tmp/flood-done'])).exitCode === 0, 600_000);
   const seconds = (performance.now() - start) / 1000;
   clearInterval(sampler);
   rows.push({ measure: `shell output of ${floodMB} MB through the terminal, MB/s`, value: `${(size / 1e6 / seconds).toFixed(1)} MB/s`, target: '≥ 20 MB/s' });

@@ -37,6 +37,10 @@ export interface SandboxConfig {
   warnMs: number;
   poolSize: number;
   capacity: number;
+  /** Most sandboxes starting at the same time (a lab node counts as one); everyone else waits in the queue. */
+  starts: number;
+  /** A starting sandbox that shows no progress for this long has failed (a slow one that moves is waited for). */
+  stallMs: number;
   memoryBytes: number;
   cpus: number;
   pids: number;
@@ -108,6 +112,8 @@ export function loadConfig(env: Env = process.env): Config {
       warnMs: minutes(number(env, 'COURSE_SANDBOX_WARN_MINUTES', 5)),
       poolSize: number(env, 'COURSE_SANDBOX_POOL', 2),
       capacity: number(env, 'COURSE_SANDBOX_CAPACITY', 40),
+      starts: Math.max(1, number(env, 'COURSE_SANDBOX_STARTS', 2)),
+      stallMs: number(env, 'COURSE_SANDBOX_STALL_SECONDS', 60) * 1000,
       memoryBytes: bytes(env, 'COURSE_SANDBOX_MEMORY', '1g'),
       cpus: number(env, 'COURSE_SANDBOX_CPUS', 1),
       pids: number(env, 'COURSE_SANDBOX_PIDS', 512),

@@ -1,4 +1,7 @@
 import type { Locale } from './i18n';
+import type { Status } from './terminal-protocol';
+
+type QueuedStatus = Extract<Status, { state: 'queued' }>;
 
 /** Interface text of the site (lesson text lives in content/). */
 const en = {
@@ -47,7 +50,13 @@ const en = {
     connecting: 'Connecting…',
     starting: 'Starting your Docker sandbox…',
     resetting: 'Resetting your sandbox…',
-    queued: (n: number) => `All sandboxes are busy: you are number ${n} in the queue`,
+    queued: (wait: QueuedStatus): string => {
+      const ahead = wait.ahead === 1 ? '1 learner ahead of you' : `${wait.ahead} learners ahead of you`;
+      if (wait.full) return `All sandboxes are busy: ${ahead}. Yours starts as soon as someone leaves.`;
+      const retry = wait.retrying ? 'Your sandbox did not start, so another is starting. ' : '';
+      const eta = wait.etaMs === null ? '' : `, about ${en.terminal.duration(wait.etaMs)}`;
+      return wait.ahead ? `${retry}Starting your sandbox: ${ahead}${eta}` : `${retry}Starting your sandbox${eta}…`;
+    },
     connected: 'Connected',
     reconnecting: 'Connection lost. Reconnecting…',
     closed: 'The terminal is disconnected.',
@@ -235,7 +244,13 @@ const ko: Messages = {
     connecting: '연결하는 중…',
     starting: 'Docker 샌드박스를 시작하는 중…',
     resetting: '샌드박스를 초기화하는 중…',
-    queued: (n) => `모든 샌드박스가 사용 중입니다: 대기열 ${n}번째입니다`,
+    queued: (wait) => {
+      const ahead = `앞에 학습자 ${wait.ahead}명`;
+      if (wait.full) return `모든 샌드박스가 사용 중입니다: ${ahead}. 자리가 나는 대로 샌드박스를 시작합니다.`;
+      const retry = wait.retrying ? '샌드박스가 시작되지 않아 새로 시작하는 중입니다. ' : '';
+      const eta = wait.etaMs === null ? '' : `, 약 ${ko.terminal.duration(wait.etaMs)}`;
+      return wait.ahead ? `${retry}샌드박스를 시작하는 중: ${ahead}${eta}` : `${retry}샌드박스를 시작하는 중${eta}…`;
+    },
     connected: '연결됨',
     reconnecting: '연결이 끊겼습니다. 다시 연결하는 중…',
     closed: '터미널 연결이 끊겼습니다.',

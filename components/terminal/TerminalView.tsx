@@ -225,7 +225,7 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
   else if (state.phase === 'closed') line = reasonText ?? t.closed;
   else if (status?.state === 'starting') line = t.starting;
   else if (status?.state === 'resetting') line = t.resetting;
-  else if (status?.state === 'queued') line = t.queued(status.position);
+  else if (status?.state === 'queued') line = t.queued(status);
   else if (status?.state === 'ready') line = `${t.connected} · ${t.expiresIn(Math.max(0, Math.floor((status.expiresAt - now) / 60_000)))}`;
   else if (warning) line = t.connected;
   else line = t.connecting;
@@ -233,7 +233,7 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
   let overlay: string | null = null;
   if (state.phase === 'reconnecting') overlay = reasonText ? `${reasonText} ${t.reconnecting}` : t.reconnecting;
   else if (state.phase === 'closed') overlay = reasonText ?? t.closed;
-  else if (status?.state === 'queued') overlay = t.queued(status.position);
+  else if (status?.state === 'queued') overlay = t.queued(status);
   else if (status?.state === 'resetting') overlay = t.resetting;
   else if (dataState !== 'ready') overlay = t.starting;
 

@@ -154,13 +154,25 @@ export class Engine {
     return stdout;
   }
 
-  /** Waits until the learner's inner Docker daemon answers, polling inside one exec to keep it fast. */
-  async waitReady(id: string, timeoutMs = 20_000): Promise<void> {
-    const tries = Math.ceil(timeoutMs / 50);
-    const { exitCode } = await this.run(id, ['sh', '-c', `for i in $(seq ${tries}); do sandbox-ready && exit 0; sleep 0.05; done; exit 1`], {
-      timeoutMs: timeoutMs + 5_000,
-    });
-    if (exitCode !== 0) throw new Error('the sandbox did not become ready');
+  /**
+   * Waits until the learner's inner Docker daemon answers. A slow start (a busy machine) is waited for
+   * as long as it makes progress: its processes use CPU, or new ones appear. It fails only when the
+   * sandbox stops (its daemon died with it) or nothing has moved for `stallMs`.
+   */
+  async waitReady(id: string, stallMs: number): Promise<void> {
+    let progress = '';
+    let movedAt = Date.now();
+    for (;;) {
+      const round = await this.run(id, ['sh', '-c', readyRound], { timeoutMs: stallMs }).catch(() => null);
+      if (round?.exitCode === 0) return;
+      const { State } = await this.docker.getContainer(id).inspect();
+      if (!State.Running) throw new Error(`the sandbox stopped while starting (exit code ${State.ExitCode})`);
+      const seen = round?.stdout.trim() ?? '';
+      if (seen && seen !== progress) {
+        progress = seen;
+        movedAt = Date.now();
+      } else if (Date.now() - movedAt > stallMs) throw new Error(`the sandbox made no progress for ${Math.round(stallMs / 1000)} s`);
+    }
   }
 
   /**
@@ -187,6 +199,15 @@ export class Engine {
     return { stream, resize: async ({ cols, rows }) => void (await exec.resize({ w: cols, h: rows })) };
   }
 }
+
+/**
+ * One round of waiting inside the sandbox, about two seconds of asking the daemon (one exec, so the
+ * polling costs no round trips). Not ready yet, it prints how many processes the sandbox runs and the
+ * CPU ticks they used, leaving out its own (its shell and that shell's children): the sign of progress.
+ */
+const readyRound = `for i in $(seq 40); do sandbox-ready && exit 0; sleep 0.05; done
+cat /proc/[0-9]*/stat 2>/dev/null | awk -v me=$$ '{ pid = $1; sub(/^.*\\) /, ""); if (pid != me && $2 != me) { n++; t += $12 + $13 } } END { print n, t }'
+exit 1`;
 
 const shellEnv = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/learner', 'USER=learner', 'DOCKER_HOST=unix:///run/user/1000/docker.sock'];
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import type { SandboxConfig } from '../config';
 import type { Engine } from './engine';
+import { poolPattern, SandboxSupply, type WaitListener } from './supply';
 
 /** A sandbox given to one learner session: one Docker host, or the nodes of a lab. */
 export interface Lease {
@@ -22,12 +22,10 @@ interface Events {
   ended: [session: string, reason: EndReason];
 }
 
-// Names carry the state that must survive a server restart: pool members, and leases with their
-// session and start time. Docker lets us rename a container but not relabel it.
-const poolName = () => `course-pool-${randomBytes(6).toString('hex')}`;
+// Names carry the state that must survive a server restart: pool members (see supply.ts), and leases
+// with their session and start time. Docker lets us rename a container but not relabel it.
 const leaseName = (session: string, assignedAt: number, node = 1) => `course-s-${session}-${assignedAt.toString(36)}${node > 1 ? `-n${node}` : ''}`;
 const leasePattern = /^course-s-([0-9a-f]{32})-([0-9a-z]+)(?:-n([2-9]))?$/;
-const poolPattern = /^course-pool-[0-9a-f]{12}$/;
 /** The private network that joins the nodes of one learner's lab. */
 export const labNetworkName = (session: string) => `course-lab-${session}`;
 /** The largest lab a lesson can ask for (the Swarm module's: one manager, two workers). */
@@ -45,23 +43,16 @@ function shared<T>(running: Map<string, Promise<T>>, session: string, start: () 
   return work;
 }
 
-interface Waiter {
-  wake: () => void;
-  onPosition: (position: number) => void;
-}
-
 /**
- * Owns every sandbox: a warm pool of ready ones, one lease per learner session, a queue when the
- * capacity is reached, and expiry by time-to-live and idleness with a warning first.
+ * Owns every sandbox given to a learner: one lease per learner session (a lab's nodes included),
+ * expiry by time-to-live and idleness with a warning first, and adoption after a restart. Ready
+ * sandboxes come from the supply, which paces starts and queues learners.
  */
 export class SandboxManager extends EventEmitter<Events> {
   private readonly leases = new Map<string, Lease>();
   private readonly acquiring = new Map<string, Promise<Lease>>();
   private readonly growing = new Map<string, Promise<void>>();
-  private pool: string[] = [];
-  private creating = 0;
-  private poolCreating = 0;
-  private waiters: Waiter[] = [];
+  private readonly supply: SandboxSupply;
   private timer: NodeJS.Timeout | undefined;
   private reaping = false;
   private adopted = false;
@@ -72,6 +63,7 @@ export class SandboxManager extends EventEmitter<Events> {
     private readonly now: () => number = Date.now,
   ) {
     super();
+    this.supply = new SandboxSupply(engine, config, now);
   }
 
   /** Starts the reaper; adoption and the pool follow as soon as the engine answers. */
@@ -91,8 +83,8 @@ export class SandboxManager extends EventEmitter<Events> {
       const assignedAt = lease ? parseInt(lease[2]!, 36) : 0;
       if (lease && !lease[3] && sandbox.running && now - assignedAt < this.config.ttlMs) {
         this.leases.set(lease[1]!, { session: lease[1]!, nodes: [sandbox.id], assignedAt, lastActive: now, warned: new Set() });
-      } else if (!lease && sandbox.running && poolPattern.test(sandbox.name) && this.pool.length < this.config.poolSize) {
-        this.pool.push(sandbox.id);
+      } else if (!lease && sandbox.running && poolPattern.test(sandbox.name) && this.supply.adopt(sandbox.id)) {
+        continue;
       } else if (!lease?.[3]) {
         stray.push(sandbox.id);
       }
@@ -106,6 +98,7 @@ export class SandboxManager extends EventEmitter<Events> {
       else stray.push(sandbox.id);
     }
     for (const lease of this.leases.values()) lease.nodes = lease.nodes.filter(Boolean);
+    this.supply.holdAdopted([...this.leases.values()].reduce((n, lease) => n + lease.nodes.length, 0));
     await Promise.all(stray.map((id) => this.engine.remove(id)));
     for (const network of await this.engine.listLabNetworks(this.config.instance)) {
       const owner = [...this.leases.keys()].find((session) => labNetworkName(session) === network);
@@ -119,7 +112,7 @@ export class SandboxManager extends EventEmitter<Events> {
   }
 
   get counts() {
-    return { leased: this.leases.size, pooled: this.pool.length, creating: this.creating, queued: this.waiters.length };
+    return { leased: this.leases.size, ...this.supply.counts };
   }
 
   lease(session: string): Lease | undefined {
@@ -136,39 +129,46 @@ export class SandboxManager extends EventEmitter<Events> {
   }
 
   /**
-   * The learner's sandbox: theirs already, a warm one from the pool, a new one, or a place in the queue.
-   * Asking for `nodes` > 1 makes it node1 of a lab and adds the other nodes beside it.
+   * The learner's sandbox: theirs already, or ready ones from the supply (which may queue the learner
+   * and tell them how long). Asking for `nodes` > 1 makes it node1 of a lab with the other nodes beside
+   * it; a new learner's lab is asked for whole, so it takes one place in the queue.
    */
-  async acquire(session: string, onQueued: (position: number) => void = () => {}, signal?: AbortSignal, nodes = 1): Promise<Lease> {
-    const lease = await this.leaseFor(session, onQueued, signal);
-    if (lease.nodes.length >= nodes) return lease;
-    await shared(this.growing, session, () => this.grow(lease, nodes, onQueued, signal));
+  async acquire(session: string, onWait: WaitListener = () => {}, signal?: AbortSignal, nodes = 1): Promise<Lease> {
+    const lease = this.leases.get(session) ?? (await shared(this.acquiring, session, () => this.assign(session, nodes, onWait, signal)));
+    lease.lastActive = this.now();
+    while (lease.nodes.length < nodes) {
+      await shared(this.growing, session, async () => this.addNodes(lease, await this.supply.take(nodes - lease.nodes.length, onWait, signal)));
+    }
     return lease;
   }
 
-  private leaseFor(session: string, onQueued: (position: number) => void, signal?: AbortSignal): Promise<Lease> {
-    const existing = this.leases.get(session);
-    if (existing) {
-      existing.lastActive = this.now();
-      return Promise.resolve(existing);
+  private async assign(session: string, nodes: number, onWait: WaitListener, signal?: AbortSignal): Promise<Lease> {
+    const [first, ...more] = await this.supply.take(nodes, onWait, signal);
+    const assignedAt = this.now();
+    try {
+      await this.engine.rename(first!, leaseName(session, assignedAt));
+    } catch (error) {
+      await this.release([first!, ...more]);
+      throw error;
     }
-    return shared(this.acquiring, session, () => this.assign(session, onQueued, signal));
+    const lease: Lease = { session, nodes: [first!], assignedAt, lastActive: assignedAt, warned: new Set() };
+    this.leases.set(session, lease);
+    // Registered with the lease, so another tab of the lab waits for these nodes instead of asking again.
+    if (more.length) void shared(this.growing, session, () => this.addNodes(lease, more)).catch(() => {});
+    return lease;
   }
 
-  /** Adds nodes to a lease until it has `count`, all on one private network where each is known by name. */
-  private async grow(lease: Lease, count: number, onQueued: (position: number) => void, signal?: AbortSignal): Promise<void> {
-    const network = labNetworkName(lease.session);
-    await this.engine.createLabNetwork(network, this.config.instance);
-    await this.engine.joinLab(lease.nodes[0]!, network, nodeName(0));
-    const indexes = Array.from({ length: count - lease.nodes.length }, (_, i) => lease.nodes.length + i);
-    const added = await Promise.allSettled(
-      indexes.map((index) => this.newNode(lease, index, onQueued, signal)),
-    );
-    const ids = added.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    const failure = added.find((result) => result.status === 'rejected');
-    if (failure || this.leases.get(lease.session) !== lease) {
-      await Promise.all(ids.map((id) => this.engine.remove(id)));
-      throw failure ? (failure as PromiseRejectedResult).reason : new Error('the sandbox ended while its lab was being built');
+  /** Makes ready sandboxes the next nodes of the lease's lab, all on one private network where each is known by name. */
+  private async addNodes(lease: Lease, ids: string[]): Promise<void> {
+    try {
+      const network = labNetworkName(lease.session);
+      await this.engine.createLabNetwork(network, this.config.instance);
+      await this.engine.joinLab(lease.nodes[0]!, network, nodeName(0));
+      await Promise.all(ids.map((id, i) => this.makeNode(lease, lease.nodes.length + i, id)));
+      if (this.leases.get(lease.session) !== lease) throw new Error('the sandbox ended while its lab was being built');
+    } catch (error) {
+      await this.release(ids);
+      throw error;
     }
     lease.nodes.push(...ids);
   }
@@ -184,23 +184,22 @@ export class SandboxManager extends EventEmitter<Events> {
   }
 
   private async swapNode(lease: Lease, index: number): Promise<void> {
-    await this.engine.remove(lease.nodes[index]!);
-    const id = await this.newNode(lease, index, () => {});
-    if (this.leases.get(lease.session) === lease) lease.nodes[index] = id;
-    else await this.engine.remove(id);
+    await this.release([lease.nodes[index]!]);
+    const [id] = await this.supply.take(1);
+    try {
+      await this.makeNode(lease, index, id!);
+    } catch (error) {
+      await this.release([id!]);
+      throw error;
+    }
+    if (this.leases.get(lease.session) === lease) lease.nodes[index] = id!;
+    else await this.release([id!]);
   }
 
   /** A ready sandbox made node `index` of the lease's lab: named for it, and on the lab's network. */
-  private async newNode(lease: Lease, index: number, onQueued: (position: number) => void, signal?: AbortSignal): Promise<string> {
-    const id = await this.take(onQueued, signal);
-    try {
-      await this.engine.rename(id, leaseName(lease.session, lease.assignedAt, index + 1));
-      await this.engine.joinLab(id, labNetworkName(lease.session), nodeName(index));
-    } catch (error) {
-      await this.engine.remove(id).catch(() => {});
-      throw error;
-    }
-    return id;
+  private async makeNode(lease: Lease, index: number, id: string): Promise<void> {
+    await this.engine.rename(id, leaseName(lease.session, lease.assignedAt, index + 1));
+    await this.engine.joinLab(id, labNetworkName(lease.session), nodeName(index));
   }
 
   /** Marks the learner active: idleness is counted from the last keystroke. */
@@ -226,104 +225,10 @@ export class SandboxManager extends EventEmitter<Events> {
     await this.end(session, 'gone');
   }
 
-  private async assign(session: string, onQueued: (position: number) => void, signal?: AbortSignal): Promise<Lease> {
-    for (;;) {
-      const lease = await this.claim(session, await this.take(onQueued, signal)).catch(() => null);
-      if (lease) return lease;
-    }
-  }
-
-  /** A ready sandbox for the caller to own: a warm one, a new one within capacity, or one after waiting. */
-  private async take(onQueued: (position: number) => void, signal?: AbortSignal): Promise<string> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const pooled = this.pool.shift();
-      if (pooled) {
-        this.fillPool();
-        return pooled;
-      }
-      if (this.total() < this.config.capacity) return this.createReady(poolName());
-      await this.wait(onQueued, signal);
-    }
-  }
-
-  private async claim(session: string, containerId: string): Promise<Lease> {
-    const assignedAt = this.now();
-    try {
-      await this.engine.rename(containerId, leaseName(session, assignedAt));
-    } catch (error) {
-      await this.engine.remove(containerId).catch(() => {});
-      throw error;
-    }
-    const lease: Lease = { session, nodes: [containerId], assignedAt, lastActive: assignedAt, warned: new Set() };
-    this.leases.set(session, lease);
-    return lease;
-  }
-
-  /** Every sandbox counts against the capacity, each node of a lab too. */
-  private total() {
-    return [...this.leases.values()].reduce((n, lease) => n + lease.nodes.length, 0) + this.pool.length + this.creating;
-  }
-
-  private async createReady(name: string): Promise<string> {
-    this.creating++;
-    try {
-      const id = await this.engine.create(name, this.config);
-      try {
-        await this.engine.waitReady(id);
-      } catch (error) {
-        await this.engine.remove(id).catch(() => {});
-        throw error;
-      }
-      return id;
-    } finally {
-      this.creating--;
-    }
-  }
-
-  private fillPool(): void {
-    const missing = Math.min(this.config.poolSize - this.pool.length - this.poolCreating, this.config.capacity - this.total());
-    for (let i = 0; i < missing; i++) {
-      this.poolCreating++;
-      this.createReady(poolName())
-        .then((id) => {
-          this.pool.push(id);
-          this.wakeNext();
-        })
-        .catch((error: Error) => console.error(`sandbox pool: ${error.message}`))
-        .finally(() => this.poolCreating--);
-    }
-  }
-
-  private wait(onQueued: (position: number) => void, signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        wake: () => {
-          signal?.removeEventListener('abort', abort);
-          resolve();
-        },
-        onPosition: onQueued,
-      };
-      const abort = () => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        this.announcePositions();
-        reject(signal!.reason);
-      };
-      signal?.addEventListener('abort', abort, { once: true });
-      this.waiters.push(waiter);
-      onQueued(this.waiters.length);
-    });
-  }
-
-  private wakeNext(): void {
-    const next = this.waiters.shift();
-    if (!next) return;
-    next.wake();
-    this.announcePositions();
-  }
-
-  private announcePositions(): void {
-    this.waiters.forEach((waiter, index) => waiter.onPosition(index + 1));
+  /** The one way a handed-out sandbox goes: removed, and its place given back to the supply. */
+  private async release(ids: string[]): Promise<void> {
+    await Promise.all(ids.map((id) => this.engine.remove(id).catch((error: Error) => console.error(`removing a sandbox: ${error.message}`))));
+    this.supply.release(ids.length);
   }
 
   private async end(session: string, reason: EndReason): Promise<void> {
@@ -332,10 +237,8 @@ export class SandboxManager extends EventEmitter<Events> {
     this.leases.delete(session);
     // Told before the removal, whose broken shells would otherwise close the learner's sockets first without the reason.
     this.emit('ended', session, reason);
-    await Promise.all(lease.nodes.map((id) => this.engine.remove(id).catch((error: Error) => console.error(`removing a sandbox: ${error.message}`))));
+    await this.release(lease.nodes);
     if (lease.nodes.length > 1) await this.engine.removeNetwork(labNetworkName(session)).catch(() => {});
-    this.wakeNext();
-    this.fillPool();
   }
 
   /** Warns, then ends, leases past their time limit or idle too long; forgets containers that died. */
@@ -345,7 +248,6 @@ export class SandboxManager extends EventEmitter<Events> {
     try {
       if (!this.adopted) await this.adopt();
       const running = new Set((await this.engine.list(this.config.instance)).filter((s) => s.running).map((s) => s.id));
-      this.pool = this.pool.filter((id) => running.has(id));
       const now = this.now();
       for (const lease of [...this.leases.values()]) {
         const { expiresAt, idleEndsAt } = this.deadlines(lease);
@@ -357,7 +259,7 @@ export class SandboxManager extends EventEmitter<Events> {
           this.warnOnce(lease, 'idle', idleEndsAt, now);
         }
       }
-      this.fillPool();
+      await this.supply.prune(running);
     } catch (error) {
       console.error(`sandbox engine: ${(error as Error).message}`);
     } finally {

@@ -6,6 +6,7 @@ import type { Engine } from '../sandbox/engine';
 import { maxLabNodes, type EndReason, type SandboxManager } from '../sandbox/manager';
 import type { PortWatches } from '../sandbox/ports';
 import type { StateWatches } from '../sandbox/state';
+import { StartFailed } from '../sandbox/supply';
 import {
   CloseCode,
   decodeClient,
@@ -182,7 +183,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
 
     try {
       send(ws, { op: Op.status, status: { state: 'starting' } });
-      const lease = watching ? deps.sandboxes.lease(session) : await deps.sandboxes.acquire(session, (position) => send(ws, { op: Op.status, status: { state: 'queued', position } }), aborter.signal, nodes);
+      const lease = watching ? deps.sandboxes.lease(session) : await deps.sandboxes.acquire(session, (wait) => send(ws, { op: Op.status, status: { state: 'queued', ...wait } }), aborter.signal, nodes);
       if (ws.readyState !== ws.OPEN) return;
       const containerId = lease?.nodes[node];
       if (!lease || !containerId) return close(ws, 'notRunning');
@@ -238,7 +239,7 @@ export function createTerminalGateway(deps: GatewayDeps) {
     } catch (error) {
       if (aborter.signal.aborted) return;
       console.error(`terminal: ${(error as Error).message}`);
-      close(ws, 'engineError');
+      close(ws, error instanceof StartFailed ? 'startFailed' : 'engineError');
     }
   }
 

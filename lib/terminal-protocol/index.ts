@@ -31,7 +31,8 @@ export interface Size {
 /** What the learner's sandbox is doing, shown in the terminal's status line. */
 export type Status =
   | { state: 'starting' }
-  | { state: 'queued'; position: number }
+  /** Waiting for a sandbox: how many learners come first, about how long (null while every place is taken), and whether a failed start is being replaced. */
+  | { state: 'queued'; ahead: number; etaMs: number | null; full: boolean; retrying: boolean }
   | { state: 'ready'; expiresAt: number; idleTimeoutMs: number }
   | { state: 'warning'; reason: 'ttl' | 'idle'; endsAt: number }
   | { state: 'resetting' };
@@ -78,6 +79,7 @@ export const CloseCode = {
   replaced: { code: 4006, retry: false, en: 'This terminal was opened in another window.', ko: '이 터미널은 다른 창에서 열렸습니다.' },
   rateLimited: { code: 4008, retry: true, en: 'Too many messages too quickly; the terminal was closed to protect the server.', ko: '너무 많은 메시지를 너무 빨리 보내 터미널이 닫혔습니다.' },
   tooBig: { code: 4009, retry: true, en: 'A message was too large.', ko: '메시지가 너무 큽니다.' },
+  startFailed: { code: 4015, retry: false, en: 'Your sandbox could not start, twice. The course may be overloaded: reconnect in a minute.', ko: '샌드박스를 두 번 시작하지 못했습니다. 수업 서버에 사용자가 많을 수 있으니 잠시 뒤 다시 연결하세요.' },
   engineError: { code: 4011, retry: true, en: 'The Docker engine did not answer. Trying again…', ko: 'Docker 엔진이 응답하지 않습니다. 다시 시도하는 중…' },
   resetByInstructor: { code: 4012, retry: true, en: 'Your instructor reset your sandbox. Here is a fresh one.', ko: '강사가 샌드박스를 초기화했습니다. 새 샌드박스를 준비합니다.' },
   classEnded: { code: 4013, retry: false, en: 'Your class has ended, and its sandboxes with it. Reconnect to keep practising on your own.', ko: '수업이 끝나 수업의 샌드박스도 정리되었습니다. 혼자 계속 연습하려면 다시 연결하세요.' },

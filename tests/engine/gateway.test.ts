@@ -1,79 +1,26 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sessionOf } from '@/lib/api';
-import { RateLimiter } from '@/lib/rate-limit';
-import { DaemonEvents } from '@/lib/sandbox/events';
-import { PortWatches } from '@/lib/sandbox/ports';
-import { StateWatches } from '@/lib/sandbox/state';
-import { newSessionToken, sessionCookie } from '@/lib/session';
-import { createTerminalGateway, watermarks } from '@/lib/terminal-gateway';
-import { CloseCode, decodeServer, encodeClient, limits, Op, type ServerMessage } from '@/lib/terminal-protocol';
-import { config, engine, manager, removeAllSandboxes, sh, until } from './helpers';
+import { newSessionToken } from '@/lib/session';
+import { watermarks } from '@/lib/terminal-gateway';
+import { CloseCode, limits, Op } from '@/lib/terminal-protocol';
+import { config, manager, removeAllSandboxes, sh, until } from './helpers';
+import { ready, startGateway } from './terminal-harness';
 
-const origin = 'http://course.test';
 const sandboxes = manager({ poolSize: 1 });
-const events = new DaemonEvents(engine);
-const gateway = createTerminalGateway({
-  engine,
-  sandboxes,
-  ports: new PortWatches(engine, events),
-  states: new StateWatches(engine, events),
-  previewUrl: (id, port) => `/preview/${id}/${port}/`,
-  sessionOf: (request) => sessionOf(request, config.secret),
-  // An instructor's view names the learner's session here; the real server looks it up in the class.
-  watchedSession: (query) => (query.get('class') === 'teacher' ? query.get('member') : null),
-  isAllowedOrigin: (o) => o === origin,
-  connections: new RateLimiter(100, 100),
-  clientAddress: () => 'test',
-});
-let server: Server;
-let url: string;
+let harness: Awaited<ReturnType<typeof startGateway>>;
+const connect = (...args: Parameters<typeof harness.connect>) => harness.connect(...args);
 
 beforeAll(async () => {
   await removeAllSandboxes();
   await sandboxes.start();
-  server = createServer();
-  server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/terminal`;
+  harness = await startGateway(sandboxes);
 });
 
 afterAll(async () => {
-  gateway.close();
-  server.close();
+  harness.close();
   sandboxes.stop();
   await removeAllSandboxes();
 });
-
-interface Client {
-  ws: WebSocket;
-  output: () => string;
-  messages: ServerMessage[];
-  closed: Promise<{ code: number; reason: string }>;
-  send: (message: Parameters<typeof encodeClient>[0]) => void;
-  type: (text: string) => void;
-}
-
-function connect({ token = newSessionToken(config.secret), tab = 'main', from = origin, watch = '' } = {}): Client {
-  const address = watch ? `${url.replace('/ws/terminal', '/ws/watch')}?tab=${tab}&${watch}` : `${url}?tab=${tab}`;
-  const ws = new WebSocket(address, { headers: { origin: from, cookie: `${sessionCookie}=${token}` } });
-  const messages: ServerMessage[] = [];
-  ws.on('message', (data: Buffer) => messages.push(decodeServer(new Uint8Array(data))));
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  const send = (message: Parameters<typeof encodeClient>[0]) => ws.send(encodeClient(message));
-  return {
-    ws,
-    messages,
-    closed,
-    send,
-    type: (text) => send({ op: Op.input, data: new TextEncoder().encode(text) }),
-    output: () => Buffer.concat(messages.flatMap((m) => (m.op === Op.output ? [Buffer.from(m.data)] : []))).toString('utf8'),
-  };
-}
-
-const ready = (client: Client) => until(() => client.messages.some((m) => m.op === Op.status && m.status.state === 'ready'), 30_000);
 
 describe('terminal gateway', () => {
   it('refuses a socket from a foreign Origin before touching any sandbox', async () => {

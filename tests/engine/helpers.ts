@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, type SandboxConfig } from '@/lib/config';
 import { Engine } from '@/lib/sandbox/engine';
 import { SandboxManager } from '@/lib/sandbox/manager';
+import { waitFor } from '../wait-for';
 
 // COURSE_INSTANCE lets two people run engine tests on one engine without removing each other's sandboxes.
 const instance = process.env.COURSE_INSTANCE ?? 'engine-test';
@@ -23,11 +24,6 @@ export async function removeAllSandboxes() {
 /** Runs a shell command in a sandbox as the given user (root of the sandbox is stronger than the learner). */
 export const sh = (id: string, script: string, user = 'learner', timeoutMs = 60_000) => engine.run(id, ['sh', '-c', script], { user, timeoutMs });
 
-export const until = async (condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) => {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await condition()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met in time');
-};
+/** Waits for a condition; on time-out the failure quotes the condition, which says what was awaited. */
+export const until = (condition: () => boolean | Promise<boolean>, timeoutMs = 15_000) =>
+  waitFor(condition.toString().replace(/\s+/g, ' '), condition, timeoutMs).then(() => {});

@@ -1,4 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Wait } from '@/lib/sandbox/supply';
 import { config, engine, manager, newSession, removeAllSandboxes, until } from './helpers';
 
 beforeEach(removeAllSandboxes);
@@ -71,10 +72,10 @@ describe('sandbox lifecycle on the real engine', () => {
     await sandboxes.start();
     const first = newSession();
     await sandboxes.acquire(first);
-    const positions: number[] = [];
-    const second = sandboxes.acquire(newSession(), (p) => positions.push(p));
-    await until(() => positions.length > 0);
-    expect(positions).toEqual([1]);
+    const waits: Wait[] = [];
+    const second = sandboxes.acquire(newSession(), (wait) => waits.push(wait));
+    await until(() => waits.length > 0);
+    expect(waits).toEqual([{ ahead: 0, full: true, etaMs: null, retrying: false }]);
     expect(sandboxes.counts.queued).toBe(1);
     await sandboxes.reset(first);
     const lease = await second;

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type SandboxConfig } from '@/lib/config';
+import { SandboxSupply, StartFailed, type Wait } from '@/lib/sandbox/supply';
+
+/** An engine whose starts finish when the test says so: the pacing and queue logic, without sandboxes. */
+class FakeEngine {
+  created = 0;
+  removed: string[] = [];
+  /** Starts under way, oldest first: finish them with ready() or fail(). */
+  readonly pending: { id: string; settle: (error?: Error) => void }[] = [];
+  most = 0;
+
+  async create(): Promise<string> {
+    return `sandbox-${++this.created}`;
+  }
+  waitReady(id: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ id, settle: (error) => (error ? reject(error) : resolve()) });
+      this.most = Math.max(this.most, this.pending.length);
+    });
+  }
+  async remove(id: string): Promise<void> {
+    this.removed.push(id);
+  }
+  async ready(count = 1) {
+    for (let i = 0; i < count; i++) this.pending.shift()!.settle();
+    await settle();
+  }
+  async fail(message = 'the sandbox stopped while starting (exit code 1)') {
+    this.pending.shift()!.settle(new Error(message));
+    await settle();
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const base = loadConfig({ COURSE_SECRET: 'test' }).sandbox;
+
+function supplyOf(overrides: Partial<SandboxConfig>) {
+  const engine = new FakeEngine();
+  const supply = new SandboxSupply(engine as never, { ...base, poolSize: 0, capacity: 40, starts: 2, ...overrides });
+  return { engine, supply };
+}
+
+/** A learner asking for `count` sandboxes, remembering what they were told and what they got. */
+function learner(supply: SandboxSupply, count = 1, signal?: AbortSignal) {
+  const waits: Wait[] = [];
+  const result: { ids?: string[]; error?: unknown } = {};
+  supply.take(count, (wait) => waits.push(wait), signal).then(
+    (ids) => (result.ids = ids),
+    (error) => (result.error = error),
+  );
+  return { waits, result, last: () => waits.at(-1) };
+}
+
+describe('sandbox supply', () => {
+  it('starts at most `starts` sandboxes at once and serves learners first come, first served', async () => {
+    const { engine, supply } = supplyOf({ starts: 3 });
+    const learners = Array.from({ length: 10 }, () => learner(supply));
+    await settle();
+    expect(engine.pending).toHaveLength(3);
+    while (engine.pending.length) await engine.ready();
+    expect(engine.most).toBe(3);
+    expect(engine.created).toBe(10);
+    expect(learners.map((l) => l.result.ids)).toEqual(learners.map((_, i) => [`sandbox-${i + 1}`]));
+  });
+
+  it('tells each learner how many are ahead and about how long, both shrinking as starts finish', async () => {
+    const { engine, supply } = supplyOf({ starts: 2 });
+    const learners = Array.from({ length: 5 }, () => learner(supply));
+    await settle();
+    const fifth = learners[4]!;
+    expect(fifth.last()).toMatchObject({ ahead: 4, full: false, retrying: false });
+    const firstEta = fifth.last()!.etaMs!;
+    expect(firstEta).toBeGreaterThan(0);
+    await engine.ready(2);
+    expect(fifth.last()!.ahead).toBe(2);
+    expect(fifth.last()!.etaMs!).toBeLessThan(firstEta);
+  });
+
+  it('fills its pool only below waiting learners', async () => {
+    const { engine, supply } = supplyOf({ poolSize: 2, starts: 2 });
+    supply.pump();
+    await settle();
+    expect(engine.pending).toHaveLength(2);
+    const first = learner(supply);
+    await engine.ready();
+    // The start that was meant for the pool went to the learner who was waiting.
+    expect(first.result.ids).toEqual(['sandbox-1']);
+    await engine.ready(2);
+    expect(supply.counts.pooled).toBe(2);
+    // From the pool at once: no wait is told.
+    const second = learner(supply);
+    await settle();
+    expect(second.result.ids).toEqual(['sandbox-2']);
+    expect(second.waits).toEqual([]);
+  });
+
+  it('keeps within the capacity, says when every place is taken, and starts one when someone leaves', async () => {
+    const { engine, supply } = supplyOf({ capacity: 4, starts: 2 });
+    // Three places are held by learners a previous run of the server left.
+    supply.holdAdopted(3);
+    const first = learner(supply);
+    const second = learner(supply);
+    await settle();
+    expect(engine.pending).toHaveLength(1);
+    expect(first.last()).toMatchObject({ ahead: 0, full: false });
+    expect(second.last()).toEqual({ ahead: 1, full: true, etaMs: null, retrying: false });
+    await engine.ready();
+    expect(first.result.ids).toHaveLength(1);
+    expect(engine.pending).toHaveLength(0);
+    supply.release(1);
+    await settle();
+    expect(second.last()).toMatchObject({ ahead: 0, full: false });
+    await engine.ready();
+    expect(second.result.ids).toHaveLength(1);
+  });
+
+  it('hands a lab its nodes together, as one place in the queue', async () => {
+    const { engine, supply } = supplyOf({ starts: 2 });
+    const lab = learner(supply, 3);
+    const single = learner(supply);
+    await settle();
+    expect(single.last()).toMatchObject({ ahead: 1 });
+    await engine.ready(2);
+    expect(lab.result.ids).toBeUndefined();
+    await engine.ready();
+    expect(lab.result.ids).toEqual(['sandbox-1', 'sandbox-2', 'sandbox-3']);
+    await engine.ready();
+    expect(single.result.ids).toEqual(['sandbox-4']);
+  });
+
+  it('replaces a failed start once, says so, and tells the learner plainly after a second failure', async () => {
+    const { engine, supply } = supplyOf({ starts: 1 });
+    const unlucky = learner(supply);
+    await settle();
+    await engine.fail();
+    expect(unlucky.last()).toMatchObject({ retrying: true });
+    expect(engine.removed).toEqual(['sandbox-1']);
+    await engine.fail();
+    expect(unlucky.result.error).toBeInstanceOf(StartFailed);
+    expect((unlucky.result.error as Error).message).toMatch(/exit code 1/);
+    const next = learner(supply);
+    await settle();
+    await engine.ready();
+    expect(next.result.ids).toEqual(['sandbox-3']);
+  });
+
+  it('gives what a learner who left was handed to the next one', async () => {
+    const { engine, supply } = supplyOf({ starts: 1 });
+    const leaving = new AbortController();
+    const lab = learner(supply, 2, leaving.signal);
+    const next = learner(supply);
+    await settle();
+    await engine.ready();
+    leaving.abort(new Error('socket closed'));
+    await settle();
+    expect(lab.result.error).toEqual(new Error('socket closed'));
+    expect(next.result.ids).toEqual(['sandbox-1']);
+    // The lab's second start, already under way, fills the pool instead.
+    await engine.ready();
+    expect(supply.counts.pooled).toBe(1);
+  });
+
+  it('refuses at once a lab larger than the capacity', async () => {
+    const { supply } = supplyOf({ capacity: 2 });
+    await expect(supply.take(3)).rejects.toBeInstanceOf(StartFailed);
+  });
+});
