@@ -112,7 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
       warnMs: minutes(number(env, 'COURSE_SANDBOX_WARN_MINUTES', 5)),
       poolSize: number(env, 'COURSE_SANDBOX_POOL', 2),
       capacity: number(env, 'COURSE_SANDBOX_CAPACITY', 40),
-      starts: Math.max(1, number(env, 'COURSE_SANDBOX_STARTS', 2)),
+      starts: Math.max(1, number(env, 'COURSE_SANDBOX_STARTS', 4)),
       stallMs: number(env, 'COURSE_SANDBOX_STALL_SECONDS', 60) * 1000,
       memoryBytes: bytes(env, 'COURSE_SANDBOX_MEMORY', '1g'),
       cpus: number(env, 'COURSE_SANDBOX_CPUS', 1),
