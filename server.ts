@@ -3,13 +3,13 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import next from 'next';
-import { createApi, sessionOf } from './lib/api';
-import { lessonSteps } from './lib/checks/lookup';
+import { createApi, sessionOf } from './lib/server/api';
+import { lessonSteps } from './lib/content/checks';
 import { createClasses } from './lib/classes/http';
-import { loadConfig } from './lib/config';
+import { loadConfig } from './lib/server/config';
 import { localeFromAcceptLanguage } from './lib/i18n';
 import { createPreview, previewPath, previewPrefix, previewToken } from './lib/preview';
-import { RateLimiter } from './lib/rate-limit';
+import { RateLimiter } from './lib/server/rate-limit';
 import { Engine } from './lib/sandbox/engine';
 import { SandboxManager } from './lib/sandbox/manager';
 import { DaemonEvents } from './lib/sandbox/events';

@@ -2,7 +2,7 @@
 // Usage: npm run bench [-- --quick] [-- --only=state]   (serves the course on a spare port, measures, stops)
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
 import { waitFor } from '../tests/wait-for';
 import { classBench } from './class';

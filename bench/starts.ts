@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
 import { SandboxManager } from '../lib/sandbox/manager';
 import { within } from '../tests/wait-for';

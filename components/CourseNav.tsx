@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { Course } from '@/lib/content';
 import { lessonPath } from '@/lib/content/navigation';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import { LessonMark } from './progress.client';
 
 /** The whole course as a sidebar; the current lesson is marked for sighted and screen-reader users alike. */

@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect } from 'react';
-import { emitCourseEvent, onCourseEvent, type CourseEvent } from '@/lib/course-events';
-import { progressStore } from '@/lib/progress';
+import { emitCourseEvent, onCourseEvent, type CourseEvent } from '@/lib/client/course-events';
+import { progressStore } from '@/lib/client/progress';
 
 /**
  * Tells the site that embeds this lesson what happens in it, with postMessage. The message goes only to

@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
-import { runEvent } from '@/lib/run-command';
-import { readSetting, writeSetting } from '@/lib/settings';
+import { runEvent } from '@/lib/client/run-command';
+import { readSetting, writeSetting } from '@/lib/client/settings';
 
 const splitKey = 'lesson-split';
 const minSplit = 30;

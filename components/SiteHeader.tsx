@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { otherLocale, type Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import { LogoIcon } from './icons';
 import { LanguageSwitch } from './LanguageSwitch.client';
 import { ThemeToggle } from './ThemeToggle.client';

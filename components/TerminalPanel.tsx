@@ -1,5 +1,5 @@
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import { LazyTerminal } from './terminal/LazyTerminal.client';
 
 /** Where the learner's terminal sits; the terminal itself loads lazily into this frame. */

@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { useState, useSyncExternalStore } from 'react';
-import { sessionHeaders } from '@/lib/client-session';
-import { progressStore } from '@/lib/progress';
+import { sessionHeaders } from '@/lib/client/session';
+import { progressStore } from '@/lib/client/progress';
 
 const emptyProgress = progressStore.empty();
 export const useProgress = () => useSyncExternalStore(progressStore.subscribe, progressStore.get, () => emptyProgress);

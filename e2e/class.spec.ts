@@ -1,5 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
 import { e2eBase, e2eInstance } from './env';
 import { terminalText, typeCommand, waitForText } from './terminal-helpers';

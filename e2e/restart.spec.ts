@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
 import { terminalText, typeCommand, waitForText } from './terminal-helpers';
 

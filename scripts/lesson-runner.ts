@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { evaluate } from '../lib/checks/evaluate';
-import { loadConfig } from '../lib/config';
+import { loadConfig } from '../lib/server/config';
 import { readCourse } from '../lib/content/output';
 import { sandboxNodes } from '../lib/content/schema';
 import type { LessonEntry } from '../lib/content/types';

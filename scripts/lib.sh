@@ -20,8 +20,8 @@ ensure_node_modules() {
     # better-sqlite3 (the progress store) compiles SQLite when no prebuilt binary can be downloaded.
     need_package g++ g++ make python3
     step "installing npm packages"
-    # npm ci rejects this lockfile for its missing foreign-platform optional packages; install is equivalent here.
-    npm install --no-audit --no-fund --loglevel=error
+    # Exactly the lockfile: a fresh clone stays unchanged by its setup.
+    npm ci --no-audit --no-fund --loglevel=error
   fi
 }
 
@@ -41,5 +41,18 @@ ensure_build() {
     step "building the course"
     npm run --silent build
     echo "$hash" > .next/source-hash
+  fi
+}
+
+# The setup must leave a clone as it found it (a rewritten lockfile, a generated file that is not ignored):
+# `tree_state` before, `tree_unchanged "$before"` after.
+tree_state() { git status --porcelain 2>/dev/null || true; }
+tree_unchanged() {
+  local after
+  after=$(tree_state)
+  if [ "$after" != "$1" ]; then
+    echo "The setup changed files of the repository:" >&2
+    diff <(echo "$1") <(echo "$after") >&2 || true
+    exit 1
   fi
 }

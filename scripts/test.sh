@@ -2,6 +2,7 @@
 # Sets up everything the tests need, then runs them all: types, unit tests, the sandbox engine,
 # and browser tests against the real server and engine.
 source "$(dirname "$0")/lib.sh"
+before=$(tree_state)
 ensure_node_modules
 need_package chromium chromium fonts-noto-cjk
 ensure_engine
@@ -13,6 +14,7 @@ step "sandbox engine tests"
 bash scripts/engine/smoke.sh
 npx vitest run -c vitest.engine.config.ts
 ensure_build
+tree_unchanged "$before"
 step "lesson runner: every check fails before its step and passes after it"
 npx tsx scripts/lesson-runner.ts
 step "browser tests"

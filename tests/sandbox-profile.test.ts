@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '@/lib/config';
+import { loadConfig } from '@/lib/server/config';
 import { sandboxCreateOptions } from '@/lib/sandbox/profile';
 
 const { sandbox } = loadConfig({ COURSE_STATE_DIR: '.state/test', COURSE_SANDBOX_MEMORY: '256m', COURSE_SANDBOX_CPUS: '0.5' });

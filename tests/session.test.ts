@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TokenBucket } from '@/lib/rate-limit';
-import { newSessionToken, readCookie, verifySessionToken } from '@/lib/session';
+import { TokenBucket } from '@/lib/server/rate-limit';
+import { newSessionToken, readCookie, verifySessionToken } from '@/lib/server/auth';
 
 const secret = Buffer.from('test secret');
 

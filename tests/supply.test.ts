@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type SandboxConfig } from '@/lib/config';
+import { loadConfig, type SandboxConfig } from '@/lib/server/config';
 import { SandboxSupply, StartFailed, type Wait } from '@/lib/sandbox/supply';
 
 /** An engine whose starts finish when the test says so: the pacing and queue logic, without sandboxes. */

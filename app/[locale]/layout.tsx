@@ -5,7 +5,7 @@ import { SiteHeader } from '@/components/SiteHeader';
 import { themeScript } from '@/components/ThemeToggle.client';
 import { getCourse } from '@/lib/content';
 import { isLocale, locales } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import '../globals.css';
 
 export const dynamicParams = false;

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getCourse, lessonPath, totalMinutes } from '@/lib/content';
 import { isLocale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import { LessonMark, ResumeBox } from '@/components/progress.client';
 
 export default async function HomePage({ params }: { params: Promise<{ locale: string }> }) {

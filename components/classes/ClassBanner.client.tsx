@@ -4,8 +4,8 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import type { LearnerClass } from '@/lib/classes/http';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
-import { readSetting, writeSetting } from '@/lib/settings';
+import { messages } from '@/lib/i18n/messages';
+import { readSetting, writeSetting } from '@/lib/client/settings';
 
 const dismissedKey = 'class-ended-dismissed';
 

@@ -3,7 +3,7 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import type { Dashboard, LearnerRow } from '@/lib/classes/dashboard';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import type { TerminalViewProps } from '../terminal/TerminalView';
 import { fieldClass, postJson, smallButton } from './ui';
 

@@ -1,9 +1,9 @@
 'use client';
 
 import { useEffect, useState, type FormEvent } from 'react';
-import { ensureSession } from '@/lib/client-session';
+import { ensureSession } from '@/lib/client/session';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import { fieldClass, postJson, primaryButton } from './ui';
 
 type Refusal = keyof (typeof messages)['en']['classes']['refusals'];

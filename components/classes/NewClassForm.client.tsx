@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import { fieldClass, postJson, primaryButton } from './ui';
 
 interface ModuleChoice {

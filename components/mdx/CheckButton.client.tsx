@@ -2,9 +2,9 @@
 
 import { usePathname } from 'next/navigation';
 import { useState } from 'react';
-import { sessionHeaders } from '@/lib/client-session';
-import { emitCourseEvent } from '@/lib/course-events';
-import { progressStore } from '@/lib/progress';
+import { sessionHeaders } from '@/lib/client/session';
+import { emitCourseEvent } from '@/lib/client/course-events';
+import { progressStore } from '@/lib/client/progress';
 import { useProgress } from '../progress.client';
 
 interface Labels {

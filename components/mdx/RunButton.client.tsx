@@ -1,7 +1,7 @@
 'use client';
 
 import { useSyncExternalStore } from 'react';
-import { runInTerminal, terminalPresence } from '@/lib/run-command';
+import { runInTerminal, terminalPresence } from '@/lib/client/run-command';
 
 /** Types the code block it sits in into the terminal; shown only while a terminal is on the page to receive it. */
 export function RunButton({ label, title }: { label: string; title: string }) {

@@ -1,12 +1,12 @@
 import Link from 'next/link';
 import type { ComponentProps, ReactNode } from 'react';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 import { Callout } from './Callout';
 import { CheckButton } from './CheckButton.client';
 import { CopyButton } from './CopyButton.client';
 import { RunButton } from './RunButton.client';
-import type { MdxComponentName } from './names';
+import type { MdxComponentName } from '../../lib/content/component-names';
 import { StackDiagram } from './StackDiagram';
 
 const calloutLabels = {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { diffStates, formatBytes, layerUse, type Change, type Container, type DockerState } from '@/lib/docker-state';
 import type { Locale } from '@/lib/i18n';
-import { messages, type Messages } from '@/lib/messages';
+import { messages, type Messages } from '@/lib/i18n/messages';
 
 type T = Messages['dockerState'];
 type Mark = 'added' | 'changed';

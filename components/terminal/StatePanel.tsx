@@ -1,8 +1,8 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { StateUpdate, DockerState } from '@/lib/docker-state';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
-import { readSetting, writeSetting } from '@/lib/settings';
+import { messages } from '@/lib/i18n/messages';
+import { readSetting, writeSetting } from '@/lib/client/settings';
 
 // The drawing loads only when the panel is first opened.
 const DockerPicture = lazy(() => import('./DockerPicture').then((module) => ({ default: module.DockerPicture })));

@@ -1,11 +1,11 @@
 import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
-import { sessionHeaders } from '@/lib/client-session';
-import { runEvent, type RunDetail } from '@/lib/run-command';
+import { messages } from '@/lib/i18n/messages';
+import { sessionHeaders } from '@/lib/client/session';
+import { runEvent, type RunDetail } from '@/lib/client/run-command';
 import { TerminalView } from './TerminalView';
 import { StatePanel, useDockerState } from './StatePanel';
-import { readSetting, writeSetting } from '@/lib/settings';
+import { readSetting, writeSetting } from '@/lib/client/settings';
 
 const tabsKey = 'terminal-tabs';
 const fontSizeKey = 'terminal-font-size';

@@ -1,4 +1,5 @@
-import { ensureSession, forgetSession, socketProtocols } from '@/lib/client-session';
+import 'client-only';
+import { ensureSession, forgetSession, socketProtocols } from '@/lib/client/session';
 import type { StateUpdate } from '@/lib/docker-state';
 import { CloseCode, closeReasonOf, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
 

@@ -1,3 +1,4 @@
+import 'client-only';
 import type { Terminal } from '@xterm/xterm';
 
 const modifierKeys = new Set(['Shift', 'Control', 'Alt', 'Meta']);

@@ -1,3 +1,4 @@
+import '#server-only';
 import type { Check } from './schema';
 
 /** Runs the docker CLI in the learner's sandbox, as the learner. */

@@ -1,10 +1,11 @@
+import '#server-only';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { classOfTeachToken, isOver, joinInput, joinRefusals, newClassInput, normalizeCode, teachToken, type JoinRefusal } from '.';
 import { summarize, type Dashboard, type LessonSteps } from './dashboard';
-import { readJson, refusePost, reply, type PostGuard } from '../http';
+import { readJson, refusePost, reply, type PostGuard } from '../server/http';
 import { localeFromAcceptLanguage } from '../i18n';
-import { messages } from '../messages';
+import { messages } from '../i18n/messages';
 import type { SandboxManager } from '../sandbox/manager';
 import type { ClassRecord, Store } from '../store';
 

@@ -1,3 +1,4 @@
+import '#server-only';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ClassRecord } from '../store';

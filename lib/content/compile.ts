@@ -1,10 +1,11 @@
+import '#server-only';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleMDX } from 'mdx-bundler';
 import remarkGfm from 'remark-gfm';
 import rehypeSlug from 'rehype-slug';
 import rehypeShiki from '@shikijs/rehype';
-import { mdxComponentNames } from '../../components/mdx/names';
+import { mdxComponentNames } from './component-names';
 import { checkSchema, type LessonCheck } from '../checks/schema';
 import { locales, type Locale } from '../i18n';
 import { courseMetaSchema, describeIssues, frontmatterSchema, type CourseMeta } from './schema';

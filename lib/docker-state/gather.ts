@@ -1,3 +1,4 @@
+import '#server-only';
 import { caps, type Container, type DockerState, type Image, type Layer, type Network, type Service, type Swarm, type SwarmNode, type Task, type Volume } from './index';
 
 /**

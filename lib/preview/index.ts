@@ -1,8 +1,9 @@
+import '#server-only';
 import { createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { sessionCookie } from '../session';
+import { sessionCookie } from '../server/auth';
 
 /**
  * Previews of published ports: `/preview/<token>/<port>/<path>` reaches `<path>` on that port of one

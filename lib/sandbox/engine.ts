@@ -1,10 +1,11 @@
+import '#server-only';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
-import type { EngineConfig, SandboxConfig } from '../config';
+import type { EngineConfig, SandboxConfig } from '../server/config';
 import type { Size } from '../terminal-protocol';
 import { instanceLabel, sandboxCreateOptions, sandboxLabel } from './profile';
 

@@ -1,3 +1,4 @@
+import '#server-only';
 import type { PassThrough } from 'node:stream';
 import type { Engine } from './engine';
 

@@ -1,5 +1,6 @@
+import '#server-only';
 import { EventEmitter } from 'node:events';
-import type { SandboxConfig } from '../config';
+import type { SandboxConfig } from '../server/config';
 import type { Engine } from './engine';
 import { poolPattern, SandboxSupply, type WaitListener } from './supply';
 

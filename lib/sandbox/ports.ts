@@ -1,3 +1,4 @@
+import '#server-only';
 import type { Engine } from './engine';
 import { Coalescer, DaemonEvents, PerSandbox, SandboxWatch, type DaemonEvent } from './events';
 

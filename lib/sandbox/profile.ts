@@ -1,4 +1,5 @@
-import type { SandboxConfig } from '../config';
+import '#server-only';
+import type { SandboxConfig } from '../server/config';
 
 /** Labels that mark a container as a course sandbox, so the server can find its own after a restart. */
 export const sandboxLabel = 'course.sandbox';

@@ -1,3 +1,4 @@
+import '#server-only';
 import { gatherScript, parseGather } from '../docker-state/gather';
 import type { DockerState, Layer, StateUpdate } from '../docker-state';
 import type { Engine } from './engine';

@@ -1,5 +1,6 @@
+import '#server-only';
 import { randomBytes } from 'node:crypto';
-import type { SandboxConfig } from '../config';
+import type { SandboxConfig } from '../server/config';
 import type { Engine } from './engine';
 
 /** What a learner waiting for a sandbox is told, and told again as the queue moves. */

@@ -1,3 +1,4 @@
+import '#server-only';
 /**
  * What the course remembers about learners and classes, behind one small interface: an embedded SQLite
  * file by default (lib/store/sqlite.ts); a server database can take its place when one machine is outgrown.

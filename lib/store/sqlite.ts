@@ -1,3 +1,4 @@
+import '#server-only';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';

@@ -1,7 +1,8 @@
+import '#server-only';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { TokenBucket, type RateLimiter } from '../rate-limit';
+import { TokenBucket, type RateLimiter } from '../server/rate-limit';
 import type { Engine } from '../sandbox/engine';
 import { maxLabNodes, type EndReason, type SandboxManager } from '../sandbox/manager';
 import type { PortWatches } from '../sandbox/ports';

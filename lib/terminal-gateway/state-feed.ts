@@ -1,3 +1,4 @@
+import '#server-only';
 import type { StateWatches } from '../sandbox/state';
 import type { StateUpdate } from '../docker-state';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { newSessionToken } from '@/lib/session';
+import { newSessionToken } from '@/lib/server/auth';
 import { watermarks } from '@/lib/terminal-gateway';
 import { CloseCode, limits, Op } from '@/lib/terminal-protocol';
 import { config, manager, removeAllSandboxes, sh, until } from './helpers';

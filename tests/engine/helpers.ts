@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig, type SandboxConfig } from '@/lib/config';
+import { loadConfig, type SandboxConfig } from '@/lib/server/config';
 import { Engine } from '@/lib/sandbox/engine';
 import { SandboxManager } from '@/lib/sandbox/manager';
 import { waitFor } from '../wait-for';

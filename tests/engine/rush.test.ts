@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SandboxConfig } from '@/lib/config';
+import type { SandboxConfig } from '@/lib/server/config';
 import { Engine } from '@/lib/sandbox/engine';
 import { SandboxManager } from '@/lib/sandbox/manager';
-import { newSessionToken } from '@/lib/session';
+import { newSessionToken } from '@/lib/server/auth';
 import { CloseCode, Op, type Status } from '@/lib/terminal-protocol';
 import { config, engine, removeAllSandboxes, until } from './helpers';
 import { prompted, startGateway, type Client } from './terminal-harness';

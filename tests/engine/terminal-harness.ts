@@ -1,14 +1,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { sessionOf } from '@/lib/api';
-import { RateLimiter } from '@/lib/rate-limit';
+import { sessionOf } from '@/lib/server/api';
+import { RateLimiter } from '@/lib/server/rate-limit';
 import type { Engine } from '@/lib/sandbox/engine';
 import { DaemonEvents } from '@/lib/sandbox/events';
 import type { SandboxManager } from '@/lib/sandbox/manager';
 import { PortWatches } from '@/lib/sandbox/ports';
 import { StateWatches } from '@/lib/sandbox/state';
-import { newSessionToken, sessionCookie } from '@/lib/session';
+import { newSessionToken, sessionCookie } from '@/lib/server/auth';
 import { createTerminalGateway } from '@/lib/terminal-gateway';
 import { decodeServer, encodeClient, Op, type ServerMessage } from '@/lib/terminal-protocol';
 import { config, engine as realEngine, until } from './helpers';

@@ -3,7 +3,7 @@ import { notFound } from 'next/navigation';
 import { NewClassForm } from '@/components/classes/NewClassForm.client';
 import { getCourse } from '@/lib/content';
 import { isLocale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 
 type Params = { locale: string };
 

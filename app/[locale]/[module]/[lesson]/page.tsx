@@ -12,7 +12,7 @@ import { sandboxNodes } from '@/lib/content/schema';
 import { mdxComponents } from '@/components/mdx';
 import { getCourse, getLessonCode, lessonPath, locateLesson } from '@/lib/content';
 import { isLocale, type Locale } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 
 type Params = { locale: string; module: string; lesson: string };
 

@@ -8,7 +8,7 @@ import { TerminalPanel } from '@/components/TerminalPanel';
 import { getCourse, getLessonCode, lessonPath, locateLesson } from '@/lib/content';
 import { sandboxNodes } from '@/lib/content/schema';
 import { isLocale, locales } from '@/lib/i18n';
-import { messages } from '@/lib/messages';
+import { messages } from '@/lib/i18n/messages';
 
 type Params = { locale: string; module: string; lesson: string };
 

@@ -1,9 +1,10 @@
+import 'client-only';
 /**
  * The learner's progress as the page sees it: asked of the server once per page load, then kept in
  * step as checks pass. Pages are static; these marks are added in the browser.
  */
-import { ensureSession, sessionHeaders } from './client-session';
-import type { Progress } from './store';
+import { ensureSession, sessionHeaders } from './session';
+import type { Progress } from '../store';
 
 let progress: Progress = { passed: {}, last: null };
 let loading: Promise<void> | null = null;

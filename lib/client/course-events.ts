@@ -1,3 +1,4 @@
+import 'client-only';
 /**
  * What happens in a lesson that a page embedding it may want to know, as window events inside the page;
  * components/EmbedBridge.client.tsx passes them on to the embedding site with postMessage.

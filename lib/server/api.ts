@@ -1,12 +1,13 @@
+import '#server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { evaluate } from './checks/evaluate';
-import { findCheck } from './checks/lookup';
+import { evaluate } from '../checks/evaluate';
+import { findCheck } from '../content/checks';
 import { readJson, refusePost, reply, type PostGuard } from './http';
 import type { Config } from './config';
-import type { Engine } from './sandbox/engine';
-import type { SandboxManager } from './sandbox/manager';
-import { newSessionToken, readCookie, sessionCookie, verifySessionToken } from './session';
-import type { Store } from './store';
+import type { Engine } from '../sandbox/engine';
+import type { SandboxManager } from '../sandbox/manager';
+import { newSessionToken, readCookie, sessionCookie, verifySessionToken } from './auth';
+import type { Store } from '../store';
 
 export interface ApiDeps {
   config: Config;

@@ -1,3 +1,4 @@
+import '#server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A JSON answer (or an empty one) that no cache keeps: every answer here is about one learner. */

@@ -1,6 +1,7 @@
-import { readCourse } from '../content/output';
+import '#server-only';
+import { readCourse } from './output';
 import { isLocale, type Locale } from '../i18n';
-import type { Check } from './schema';
+import type { Check } from '../checks/schema';
 
 const lessonPath = /^\/([a-z]{2})\/([a-z0-9-]+)\/([a-z0-9-]+)\/?$/;
 

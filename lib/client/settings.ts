@@ -1,3 +1,4 @@
+import 'client-only';
 /**
  * The learner's display settings (tabs, font size, split), kept in localStorage where the browser allows
  * it. An iframe of another site may be refused storage: then settings last as long as the page.

@@ -1,5 +1,5 @@
-import type { Locale } from './i18n';
-import type { Status } from './terminal-protocol';
+import type { Locale } from '.';
+import type { Status } from '../terminal-protocol';
 
 type QueuedStatus = Extract<Status, { state: 'queued' }>;
 

@@ -1,3 +1,4 @@
+import '#server-only';
 /** A token bucket: `burst` actions at once, refilled at `perSecond`. */
 export class TokenBucket {
   private tokens: number;

@@ -1,3 +1,4 @@
+import 'client-only';
 /**
  * Lesson code blocks and the terminal talk through a window event, so neither has to know
  * where the other sits in the page, and the terminal can load later than the lesson.

@@ -1,3 +1,4 @@
+import 'client-only';
 /**
  * The learner's session as the browser holds it. On the course's own pages it is an HttpOnly cookie the
  * page never sees. In a lesson embedded in another site the browser keeps cookies from the iframe, so
