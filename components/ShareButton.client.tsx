@@ -8,6 +8,7 @@ interface Labels {
   embed: string;
   copy: string;
   copied: string;
+  embedTitle: string;
 }
 
 /** The lesson's address, and the iframe that puts it on another site (if the operator allows that site). */
@@ -15,7 +16,7 @@ export function ShareButton({ lessonPath, embedPath, labels }: { lessonPath: str
   const [origin, setOrigin] = useState('');
   const [copied, setCopied] = useState<string | null>(null);
   const link = `${origin}${lessonPath}`;
-  const snippet = `<iframe src="${origin}${embedPath}" width="100%" height="640" style="border:0" allow="clipboard-read; clipboard-write" title="Docker lesson"></iframe>`;
+  const snippet = `<iframe src="${origin}${embedPath}" width="100%" height="640" style="border:0" allow="clipboard-read; clipboard-write" title="${labels.embedTitle.replaceAll('"', '&quot;')}"></iframe>`;
   const copy = async (what: string, text: string) => {
     await navigator.clipboard?.writeText(text).catch(() => {});
     setCopied(what);

@@ -7,7 +7,7 @@ export function TerminalPanel({ locale, nodes, statePanel = true }: { locale: Lo
   const t = messages[locale];
   return (
     <section aria-label={t.terminalTitle} className="@container h-full bg-[#020617] text-slate-200" data-testid="terminal-panel">
-      <LazyTerminal locale={locale} nodes={nodes} statePanel={statePanel} title={t.terminalTitle} starting={t.terminal.starting} connecting={t.terminal.connecting} loadFailed={t.terminal.loadFailed} />
+      <LazyTerminal words={{ terminal: t.terminal, dockerState: t.dockerState }} nodes={nodes} statePanel={statePanel} title={t.terminalTitle} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useState, useSyncExternalStore } from 'react';
 import { sessionHeaders } from '@/lib/client/session';
 import { progressStore } from '@/lib/client/progress';
+import { format } from '@/lib/i18n/format';
 
 const emptyProgress = progressStore.empty();
 export const useProgress = () => useSyncExternalStore(progressStore.subscribe, progressStore.get, () => emptyProgress);
@@ -12,7 +13,7 @@ export const useProgress = () => useSyncExternalStore(progressStore.subscribe, p
 export function LessonMark({ lesson, checks, labels }: { lesson: string; checks: number; labels: { done: string; partly: string } }) {
   const passed = useProgress().passed[lesson]?.length ?? 0;
   if (!passed || !checks) return null;
-  const partly = labels.partly.replace('{n}', String(passed)).replace('{of}', String(checks));
+  const partly = format(labels.partly, { n: passed, of: checks });
   if (passed >= checks)
     return (
       <span className="ml-1.5 text-emerald-600 dark:text-emerald-400" title={labels.done} data-testid="lesson-done">

@@ -6,6 +6,7 @@
 // Lessons run --jobs at a time (default 4): they mostly wait on pulls and builds, each in its own sandbox.
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { describeProblem } from '../lib/checks/describe';
 import { evaluate } from '../lib/checks/evaluate';
 import { loadConfig } from '../lib/server/config';
 import { readCourse } from '../lib/content/output';
@@ -66,7 +67,7 @@ async function runLesson(lesson: LessonEntry): Promise<string[]> {
       if ((await evaluate(check, docker)).passed) problems.push(`${check.id}: passes before its step`);
       for (const { script, node } of [...commands, ...(check.solution ? [{ script: check.solution, node: 1 }] : [])]) await runAsLearner(nodes[node - 1]!, script);
       const after = await evaluate(check, docker);
-      if (!after.passed) problems.push(`${check.id}: still fails after its step: ${after.problem.en}`);
+      if (!after.passed) problems.push(`${check.id}: still fails after its step: ${describeProblem(after.problem, 'en')}`);
     }
   } finally {
     await sandboxes.reset(session);

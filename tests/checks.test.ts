@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, normalizeImage, type Docker } from '@/lib/checks/evaluate';
+import { describeProblem } from '@/lib/checks/describe';
+import { evaluate, normalizeImage, type Docker, type Problem, type ProblemCode, type Problems } from '@/lib/checks/evaluate';
 import { checkSchema } from '@/lib/checks/schema';
 
 /** A stand-in for the docker CLI in a sandbox: answers from a table, exit 1 for anything else. */
@@ -27,28 +28,28 @@ describe('evaluate', () => {
     });
     const problem = async (check: Parameters<typeof evaluate>[0]) => {
       const result = await evaluate(check, swarm);
-      return result.passed ? null : result.problem.en;
+      return result.passed ? null : result.problem;
     };
 
     it('counts ready nodes and reads one node’s state', async () => {
       expect(await problem({ id: 's', kind: 'swarm', nodes: 2 })).toBeNull();
-      expect(await problem({ id: 's', kind: 'swarm', nodes: 3 })).toMatch(/2 ready node\(s\); it needs 3/);
+      expect(await problem({ id: 's', kind: 'swarm', nodes: 3 })).toEqual({ code: 'swarmTooFew', ready: 2, needed: 3 });
       expect(await problem({ id: 'n', kind: 'node', name: 'node3', availability: 'drain', status: 'down' })).toBeNull();
-      expect(await problem({ id: 'n', kind: 'node', name: 'node2', availability: 'drain' })).toMatch(/node2” is active, not drain/);
-      expect(await problem({ id: 'n', kind: 'node', name: 'node9' })).toMatch(/not in the swarm/);
+      expect(await problem({ id: 'n', kind: 'node', name: 'node2', availability: 'drain' })).toEqual({ code: 'nodeAvailability', node: 'node2', availability: 'active', expected: 'drain' });
+      expect(await problem({ id: 'n', kind: 'node', name: 'node9' })).toEqual({ code: 'noNode', node: 'node9' });
     });
 
     it('checks a service’s image, replicas, port and spread over nodes', async () => {
       expect(await problem({ id: 'w', kind: 'service', name: 'web', image: 'nginx', replicas: 3, port: 8080 })).toBeNull();
-      expect(await problem({ id: 'w', kind: 'service', name: 'web', replicas: 5 })).toMatch(/3 of 3 replicas running; it needs 5/);
-      expect(await problem({ id: 'w', kind: 'service', name: 'web', port: 9090 })).toMatch(/does not publish port 9090/);
-      expect(await problem({ id: 'w', kind: 'service', name: 'web', spread: 3 })).toMatch(/run on 2 node\(s\); spread them over 3/);
-      expect(await problem({ id: 'w', kind: 'service', name: 'api' })).toMatch(/no service “api”/);
+      expect(await problem({ id: 'w', kind: 'service', name: 'web', replicas: 5 })).toEqual({ code: 'serviceReplicas', service: 'web', running: 3, desired: 3, needed: 5 });
+      expect(await problem({ id: 'w', kind: 'service', name: 'web', port: 9090 })).toEqual({ code: 'servicePort', service: 'web', port: 9090 });
+      expect(await problem({ id: 'w', kind: 'service', name: 'web', spread: 3 })).toEqual({ code: 'serviceSpread', service: 'web', nodes: 2, needed: 3 });
+      expect(await problem({ id: 'w', kind: 'service', name: 'api' })).toEqual({ code: 'noService', service: 'api' });
     });
 
     it('tells a learner without a swarm to start one', async () => {
       const result = await evaluate({ id: 's', kind: 'swarm', nodes: 1 }, docker({}));
-      expect(result.passed ? '' : result.problem.en).toMatch(/not a swarm manager yet/);
+      expect(result).toEqual({ passed: false, problem: { code: 'notManager' } });
     });
   });
 
@@ -58,25 +59,20 @@ describe('evaluate', () => {
   });
 
   it.each([
-    [{ name: 'api' }, /no container named “api”/],
-    [{ name: 'web', image: 'redis' }, /runs the image “nginx”, not “redis”/],
-    [{ name: 'web', state: 'exited' as const }, /is running, not exited/],
-    [{ name: 'web', port: 9090 }, /does not publish port 9090/],
-    [{ image: 'hello-world' }, /no container from the image “hello-world”/],
-  ])('says exactly what is missing: %o', async (spec, message) => {
-    const result = await evaluate({ id: 'c', kind: 'container', ...spec }, docker(ps(web)));
-    expect(result.passed).toBe(false);
-    if (!result.passed) {
-      expect(result.problem.en).toMatch(message);
-      expect(result.problem.ko).toBeTruthy();
-    }
+    [{ name: 'api' }, { code: 'noContainer', which: { name: 'api' } }],
+    [{ name: 'web', image: 'redis' }, { code: 'containerImage', which: { name: 'web' }, image: 'nginx', expected: 'redis' }],
+    [{ name: 'web', state: 'exited' as const }, { code: 'containerState', which: { name: 'web' }, state: 'running', expected: 'exited' }],
+    [{ name: 'web', port: 9090 }, { code: 'containerPort', which: { name: 'web' }, port: 9090 }],
+    [{ image: 'hello-world' }, { code: 'noContainer', which: { image: 'hello-world' } }],
+  ])('says exactly what is missing: %o', async (spec, problem) => {
+    expect(await evaluate({ id: 'c', kind: 'container', ...spec }, docker(ps(web)))).toEqual({ passed: false, problem });
   });
 
   it('checks images and their labels', async () => {
     const answers = { 'image inspect myapp:1.0 --format {{json .Config.Labels}}': '{"stage":"test"}' };
     expect(await evaluate({ id: 'i', kind: 'image', name: 'myapp:1.0', label: 'stage=test' }, docker(answers))).toEqual({ passed: true });
-    expect((await evaluate({ id: 'i', kind: 'image', name: 'myapp:1.0', label: 'stage=prod' }, docker(answers))).passed).toBe(false);
-    expect((await evaluate({ id: 'i', kind: 'image', name: 'myapp:2.0' }, docker(answers))).passed).toBe(false);
+    expect(await evaluate({ id: 'i', kind: 'image', name: 'myapp:1.0', label: 'stage=prod' }, docker(answers))).toEqual({ passed: false, problem: { code: 'imageLabel', image: 'myapp:1.0', label: 'stage=prod' } });
+    expect(await evaluate({ id: 'i', kind: 'image', name: 'myapp:2.0' }, docker(answers))).toEqual({ passed: false, problem: { code: 'noImage', image: 'myapp:2.0' } });
   });
 
   it('checks a volume and a file in it, and a network and who is attached', async () => {
@@ -86,9 +82,9 @@ describe('evaluate', () => {
       'network inspect app --format {{json .Containers}}': '{"abc":{"Name":"db"}}',
     };
     expect(await evaluate({ id: 'v', kind: 'volume', name: 'data', file: '/notes.txt' }, docker(answers))).toEqual({ passed: true });
-    expect((await evaluate({ id: 'v', kind: 'volume', name: 'data', file: '/other' }, docker(answers))).passed).toBe(false);
+    expect(await evaluate({ id: 'v', kind: 'volume', name: 'data', file: '/other' }, docker(answers))).toEqual({ passed: false, problem: { code: 'volumeFile', volume: 'data', file: '/other' } });
     expect(await evaluate({ id: 'n', kind: 'network', name: 'app', container: 'db' }, docker(answers))).toEqual({ passed: true });
-    expect((await evaluate({ id: 'n', kind: 'network', name: 'app', container: 'web' }, docker(answers))).passed).toBe(false);
+    expect(await evaluate({ id: 'n', kind: 'network', name: 'app', container: 'web' }, docker(answers))).toEqual({ passed: false, problem: { code: 'notAttached', network: 'app', container: 'web' } });
   });
 
   it('passes a Compose project that runs each listed service and enough containers', async () => {
@@ -97,16 +93,56 @@ describe('evaluate', () => {
   });
 
   it.each([
-    [{}, compose(), /no container of the Compose project “visits”/],
-    [{ services: 'web,db' }, compose('web running', 'redis running'), /has no container for the service “db”/],
-    [{ services: 'web,redis' }, compose('web running', 'redis exited'), /No container of the service “redis” in the Compose project “visits” is running/],
-    [{ running: 4 }, compose('redis running', 'web running', 'web running', 'web exited'), /at least 4 running containers, and has 3/],
-  ])('says what a Compose project is missing: %o', async (spec, daemon, message) => {
-    const result = await evaluate({ id: 'p', kind: 'compose', project: 'visits', ...spec }, daemon);
-    expect(result.passed).toBe(false);
-    if (!result.passed) {
-      expect(result.problem.en).toMatch(message);
-      expect(result.problem.ko).toBeTruthy();
+    [{}, compose(), { code: 'noComposeContainer', project: 'visits' }],
+    [{ services: 'web,db' }, compose('web running', 'redis running'), { code: 'composeServiceMissing', project: 'visits', service: 'db' }],
+    [{ services: 'web,redis' }, compose('web running', 'redis exited'), { code: 'composeServiceStopped', project: 'visits', service: 'redis' }],
+    [{ running: 4 }, compose('redis running', 'web running', 'web running', 'web exited'), { code: 'composeTooFew', project: 'visits', running: 3, needed: 4 }],
+  ])('says what a Compose project is missing: %o', async (spec, daemon, problem) => {
+    expect(await evaluate({ id: 'p', kind: 'compose', project: 'visits', ...spec }, daemon)).toEqual({ passed: false, problem });
+  });
+
+  it.each<[Problem, string, string]>([
+    [{ code: 'noContainer', which: { name: 'api' } }, 'There is no container named “api” yet.', '이름이 “api”인 컨테이너가 아직 없습니다.'],
+    [{ code: 'containerImage', which: { image: 'nginx' }, image: 'nginx:1.27', expected: 'nginx' }, 'The container from the image “nginx” runs the image “nginx:1.27”, not “nginx”.', '“nginx” 이미지로 만든 컨테이너의 이미지가 “nginx”가 아니라 “nginx:1.27”입니다.'],
+    [{ code: 'composeTooFew', project: 'visits', running: 3, needed: 4 }, 'The Compose project “visits” needs at least 4 running containers, and has 3.', 'Compose 프로젝트 “visits”에는 실행 중인 컨테이너가 적어도 4개 있어야 하는데, 지금은 3개입니다.'],
+    [{ code: 'swarmTooFew', ready: 1, needed: 3 }, 'The swarm has 1 ready node; it needs 3.', '스웜에 준비된 노드가 3개 있어야 하는데 지금은 1개입니다.'],
+    [{ code: 'notManager' }, 'This Docker is not a swarm manager yet: run docker swarm init on node1 first.', '이 Docker는 아직 스웜 매니저가 아닙니다. 먼저 node1에서 docker swarm init을 실행하세요.'],
+  ])('tells the learner what is missing in their language: %o', (problem, english, korean) => {
+    expect(describeProblem(problem, 'en')).toBe(english);
+    expect(describeProblem(problem, 'ko')).toBe(korean);
+  });
+
+  it('has every fact each sentence asks for, in both languages', () => {
+    const which = { name: 'web' };
+    const samples: { [Code in ProblemCode]: Problems[Code] } = {
+      noContainer: { which },
+      containerImage: { which, image: 'redis', expected: 'nginx' },
+      containerState: { which, state: 'exited', expected: 'running' },
+      containerPort: { which, port: 8080 },
+      noImage: { image: 'app' },
+      imageLabel: { image: 'app', label: 'stage=test' },
+      noVolume: { volume: 'data' },
+      volumeFile: { volume: 'data', file: '/notes.txt' },
+      noNetwork: { network: 'app' },
+      notAttached: { network: 'app', container: 'db' },
+      noComposeContainer: { project: 'visits' },
+      composeServiceMissing: { project: 'visits', service: 'db' },
+      composeServiceStopped: { project: 'visits', service: 'db' },
+      composeTooFew: { project: 'visits', running: 1, needed: 3 },
+      notManager: {},
+      swarmTooFew: { ready: 1, needed: 3 },
+      noNode: { node: 'node2' },
+      nodeAvailability: { node: 'node2', availability: 'active', expected: 'drain' },
+      nodeStatus: { node: 'node2', status: 'ready', expected: 'down' },
+      noService: { service: 'web' },
+      serviceImage: { service: 'web', image: 'redis', expected: 'nginx' },
+      serviceReplicas: { service: 'web', running: 1, desired: 3, needed: 3 },
+      servicePort: { service: 'web', port: 8080 },
+      serviceSpread: { service: 'web', nodes: 1, needed: 2 },
+    };
+    for (const [code, facts] of Object.entries(samples)) {
+      const problem = { code, ...facts } as Problem;
+      for (const locale of ['en', 'ko'] as const) expect(describeProblem(problem, locale), `${code} in ${locale}`).not.toMatch(/[{}]/);
     }
   });
 

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getCourse, lessonPath, totalMinutes } from '@/lib/content';
 import { isLocale } from '@/lib/i18n';
+import { format } from '@/lib/i18n/format';
 import { messages } from '@/lib/i18n/messages';
 import { LessonMark, ResumeBox } from '@/components/progress.client';
 
@@ -34,7 +35,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
             {t.start} →
           </Link>
         )}
-        <p className="mt-4 text-sm text-slate-500 dark:text-slate-400">{t.totalTime(totalMinutes(allLessons))}</p>
+        <p className="mt-4 text-sm text-slate-500 dark:text-slate-400">{format(t.totalTime, { hours: Math.round(totalMinutes(allLessons) / 6) / 10 })}</p>
         <p className="mt-2 text-sm">
           <Link href={`/${locale}/teach`} className="text-sky-700 hover:underline dark:text-sky-400">
             {t.classes.teachLink}
@@ -57,7 +58,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
         <ol className="grid gap-4 md:grid-cols-2">
           {course.modules.map((module, index) => (
             <li key={module.slug} className="rounded-xl border border-slate-200 p-5 dark:border-slate-800" data-testid="module">
-              <p className="text-xs font-semibold tracking-wide text-sky-700 uppercase dark:text-sky-400">{t.module(index + 1)}</p>
+              <p className="text-xs font-semibold tracking-wide text-sky-700 uppercase dark:text-sky-400">{format(t.module, { n: index + 1 })}</p>
               <h3 className="mt-1 text-lg font-semibold">{module.title}</h3>
               <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{module.summary}</p>
               {module.lessons.length ? (
@@ -70,7 +71,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
                         </Link>
                         <LessonMark lesson={`${lesson.module}/${lesson.slug}`} checks={lesson.checks.length} labels={t.progress} />
                       </span>
-                      <span className="shrink-0 text-slate-500">{t.minutes(lesson.duration)}</span>
+                      <span className="shrink-0 text-slate-500">{format(t.minutes, { n: lesson.duration })}</span>
                     </li>
                   ))}
                 </ol>

@@ -4,14 +4,14 @@ import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import type { LearnerClass } from '@/lib/classes/http';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/i18n/messages';
+import type { Messages } from '@/lib/i18n/en';
+import { format } from '@/lib/i18n/format';
 import { readSetting, writeSetting } from '@/lib/client/settings';
 
 const dismissedKey = 'class-ended-dismissed';
 
 /** For a learner in a class: where the class is (the instructor's pin), followed live, and when it ends. */
-export function ClassBanner({ locale, lesson, lessons }: { locale: Locale; lesson: string; lessons: Record<string, string> }) {
-  const t = messages[locale].classes;
+export function ClassBanner({ locale, t, lesson, lessons }: { locale: Locale; t: Messages['classes']['banner']; lesson: string; lessons: Record<string, string> }) {
   const [klass, setKlass] = useState<LearnerClass | null>(null);
 
   useEffect(() => {
@@ -39,7 +39,7 @@ export function ClassBanner({ locale, lesson, lessons }: { locale: Locale; lesso
     if (readSetting(dismissedKey) === klass.title) return null;
     return (
       <p role="status" className="mb-6 flex items-center justify-between gap-3 rounded-lg bg-slate-100 px-4 py-2 text-sm dark:bg-slate-900" data-testid="class-banner">
-        {t.classEnded(klass.title)}
+        {format(t.ended, { title: klass.title })}
         <button
           type="button"
           className="shrink-0 underline"
@@ -56,11 +56,11 @@ export function ClassBanner({ locale, lesson, lessons }: { locale: Locale; lesso
   const pinned = klass.pinned;
   return (
     <p role="status" className="mb-6 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-violet-300 bg-violet-50 px-4 py-2 text-sm dark:border-violet-800 dark:bg-violet-950" data-testid="class-banner">
-      <strong>{t.banner(klass.title)}</strong>
-      {pinned === lesson && <span>{t.classIsHere}</span>}
+      <strong>{format(t.title, { title: klass.title })}</strong>
+      {pinned === lesson && <span>{t.isHere}</span>}
       {pinned && pinned !== lesson && (
         <span>
-          {t.classIsAt}{' '}
+          {t.isAt}{' '}
           <Link href={`/${locale}/${pinned}`} className="font-semibold text-violet-800 underline dark:text-violet-300" data-testid="class-pin">
             {lessons[pinned] ?? pinned} → {t.goThere}
           </Link>

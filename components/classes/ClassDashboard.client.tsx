@@ -3,15 +3,16 @@
 import { useEffect, useState, type ComponentType } from 'react';
 import type { Dashboard, LearnerRow } from '@/lib/classes/dashboard';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/i18n/messages';
-import type { TerminalViewProps } from '../terminal/TerminalView';
+import type { Messages } from '@/lib/i18n/en';
+import { format } from '@/lib/i18n/format';
+import type { TerminalViewProps } from '../terminal/TerminalView.client';
 import { fieldClass, postJson, smallButton } from './ui';
+import { maxLabNodes, socketPath } from '@/lib/terminal-protocol';
 
 type Live = 'loading' | 'live' | 'reconnecting' | 'bad';
 
 /** The instructor's live view of the class: who is where, who is stuck, what fails; and their controls. */
-export function ClassDashboard({ locale }: { locale: Locale }) {
-  const t = messages[locale].classes;
+export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Messages['classes']; terminal: Messages['terminal'] }) {
   const [token, setToken] = useState('');
   const [board, setBoard] = useState<Dashboard | null>(null);
   const [live, setLive] = useState<Live>('loading');
@@ -83,8 +84,8 @@ export function ClassDashboard({ locale }: { locale: Locale }) {
               </button>
             </p>
             <p className="mt-1 text-slate-500">
-              {t.seats(board.learners.length, board.class.capacity)}
-              {board.class.endsAt && ` · ${t.endsAt(new Date(board.class.endsAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }))}`}
+              {format(t.seats, { n: board.learners.length, of: board.class.capacity })}
+              {board.class.endsAt && ` · ${format(t.endsAt, { time: new Date(board.class.endsAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) })}`}
             </p>
           </div>
           <div className="flex flex-col gap-2">
@@ -137,11 +138,11 @@ export function ClassDashboard({ locale }: { locale: Locale }) {
                       </td>
                       <td className="py-2 pr-3">
                         {learner.on && (
-                          <span className="text-slate-600 dark:text-slate-300">{t.step(lessonTitle(learner.on.lesson), learner.on.step)}</span>
+                          <span className="text-slate-600 dark:text-slate-300">{format(t.step, { lesson: lessonTitle(learner.on.lesson), step: learner.on.step })}</span>
                         )}
                         {learner.stuckForMs !== null && (
                           <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 text-xs font-semibold text-amber-950" data-testid="stuck">
-                            {t.stuck(Math.floor(learner.stuckForMs / 60_000))}
+                            {format(t.stuck, { minutes: Math.floor(learner.stuckForMs / 60_000) })}
                           </span>
                         )}
                       </td>
@@ -150,7 +151,7 @@ export function ClassDashboard({ locale }: { locale: Locale }) {
                         <button type="button" className={smallButton} disabled={ended} onClick={() => setWatching(learner)}>
                           {t.watch}
                         </button>
-                        <button type="button" className={smallButton} disabled={ended || !learner.nodes} onClick={() => confirm(t.resetConfirm(learner.name)) && void act('reset', { member: learner.id })}>
+                        <button type="button" className={smallButton} disabled={ended || !learner.nodes} onClick={() => confirm(format(t.resetConfirm, { name: learner.name })) && void act('reset', { member: learner.id })}>
                           {t.reset}
                         </button>
                       </td>
@@ -171,8 +172,8 @@ export function ClassDashboard({ locale }: { locale: Locale }) {
             <ol className="mt-3 space-y-2 text-sm" data-testid="failing">
               {board.failing.map((f) => (
                 <li key={`${f.lesson}#${f.step}`} className="rounded-lg border border-slate-200 p-2 dark:border-slate-800">
-                  <p className="font-medium">{t.step(lessonTitle(f.lesson), f.step)}</p>
-                  <p className="text-slate-500">{t.failures(f.failures, f.learners)}</p>
+                  <p className="font-medium">{format(t.step, { lesson: lessonTitle(f.lesson), step: f.step })}</p>
+                  <p className="text-slate-500">{format(t.failures, { n: f.failures, learners: f.learners })}</p>
                 </li>
               ))}
             </ol>
@@ -182,7 +183,7 @@ export function ClassDashboard({ locale }: { locale: Locale }) {
         </section>
       </div>
 
-      {watching && !ended && <WatchPanel locale={locale} token={token} learner={board.learners.find((l) => l.id === watching.id) ?? watching} onClose={() => setWatching(null)} />}
+      {watching && !ended && <WatchPanel t={t} terminal={terminal} token={token} learner={board.learners.find((l) => l.id === watching.id) ?? watching} onClose={() => setWatching(null)} />}
     </div>
   );
 }
@@ -208,28 +209,27 @@ function StepDots({ board, learner }: { board: Dashboard; learner: LearnerRow })
 }
 
 /** A learner's terminal, read-only and live; in a lab, one machine at a time. */
-function WatchPanel({ locale, token, learner, onClose }: { locale: Locale; token: string; learner: LearnerRow; onClose: () => void }) {
-  const t = messages[locale];
+function WatchPanel({ t, terminal, token, learner, onClose }: { t: Messages['classes']; terminal: Messages['terminal']; token: string; learner: LearnerRow; onClose: () => void }) {
   const [View, setView] = useState<ComponentType<TerminalViewProps> | null>(null);
   const [node, setNode] = useState(1);
 
   useEffect(() => {
     let live = true;
-    void import('../terminal/TerminalView').then((module) => live && setView(() => module.TerminalView));
+    void import('../terminal/TerminalView.client').then((module) => live && setView(() => module.TerminalView));
     return () => {
       live = false;
     };
   }, []);
 
-  const path = `/ws/watch?class=${encodeURIComponent(token)}&member=${learner.id}&tab=main&nodes=3&node=${node}`;
+  const path = socketPath({ tab: 'main', nodes: maxLabNodes, node, watch: { classToken: token, member: String(learner.id) } });
   return (
-    <section aria-label={t.classes.watching(learner.name)} className="fixed inset-x-0 bottom-0 z-40 flex h-[45vh] flex-col border-t border-slate-700 bg-[#020617] text-slate-200" data-testid="watch">
+    <section aria-label={format(t.watching, { name: learner.name })} className="fixed inset-x-0 bottom-0 z-40 flex h-[45vh] flex-col border-t border-slate-700 bg-[#020617] text-slate-200" data-testid="watch">
       <div className="flex h-10 shrink-0 items-center gap-3 border-b border-slate-800 px-3 text-sm">
-        <strong>{t.classes.watching(learner.name)}</strong>
-        <span className="text-slate-400">{t.classes.readOnly}</span>
+        <strong>{format(t.watching, { name: learner.name })}</strong>
+        <span className="text-slate-400">{t.readOnly}</span>
         {learner.nodes > 1 && (
           <label className="ml-auto">
-            {t.classes.node}{' '}
+            {t.node}{' '}
             <select value={node} onChange={(e) => setNode(Number(e.target.value))} className="rounded bg-slate-800 px-1">
               {Array.from({ length: learner.nodes }, (_, i) => (
                 <option key={i} value={i + 1}>
@@ -240,10 +240,10 @@ function WatchPanel({ locale, token, learner, onClose }: { locale: Locale; token
           </label>
         )}
         <button type="button" onClick={onClose} className={`${learner.nodes > 1 ? '' : 'ml-auto '}rounded px-2 py-0.5 hover:bg-slate-800`}>
-          {t.classes.closeWatch}
+          {t.closeWatch}
         </button>
       </div>
-      {View && <View key={path} tabId="main" node={{ index: node, count: 3 }} locale={locale} t={t.terminal} fontSize={13} screenReader={false} autoFocus={false} watch={path} />}
+      {View && <View key={path} tabId="main" node={{ index: node, count: 3 }} t={terminal} fontSize={13} screenReader={false} autoFocus={false} watch={path} />}
     </section>
   );
 }

@@ -2,15 +2,13 @@
 
 import { useEffect, useState, type FormEvent } from 'react';
 import { ensureSession } from '@/lib/client/session';
-import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/i18n/messages';
+import type { Messages } from '@/lib/i18n/en';
 import { fieldClass, postJson, primaryButton } from './ui';
 
-type Refusal = keyof (typeof messages)['en']['classes']['refusals'];
+type Refusal = keyof Messages['classes']['refusals'];
 
 /** A learner joins with the code (from the join link, or typed) and the name the instructor sees. */
-export function JoinForm({ locale }: { locale: Locale }) {
-  const t = messages[locale].classes;
+export function JoinForm({ t }: { t: Messages['classes'] }) {
   const [code, setCode] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -2,7 +2,8 @@
 
 import { useState, type FormEvent } from 'react';
 import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/i18n/messages';
+import type { Messages } from '@/lib/i18n/en';
+import { format } from '@/lib/i18n/format';
 import { fieldClass, postJson, primaryButton } from './ui';
 
 interface ModuleChoice {
@@ -13,8 +14,7 @@ interface ModuleChoice {
 const endChoices = [1, 2, 3, 4, 8];
 
 /** What an instructor fills in to make a class; the answer is their private dashboard link. */
-export function NewClassForm({ locale, modules }: { locale: Locale; modules: ModuleChoice[] }) {
-  const t = messages[locale].classes;
+export function NewClassForm({ locale, t, modules }: { locale: Locale; t: Messages['classes']; modules: ModuleChoice[] }) {
   const [chosen, setChosen] = useState<Set<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -87,7 +87,7 @@ export function NewClassForm({ locale, modules }: { locale: Locale; modules: Mod
             <option value="0">{t.endNever}</option>
             {endChoices.map((hours) => (
               <option key={hours} value={hours}>
-                {t.endIn(hours)}
+                {format(t.endIn, { hours })}
               </option>
             ))}
           </select>

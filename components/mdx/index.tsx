@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ComponentProps, ReactNode } from 'react';
 import type { Locale } from '@/lib/i18n';
+import { format } from '@/lib/i18n/format';
 import { messages } from '@/lib/i18n/messages';
 import { Callout } from './Callout';
 import { CheckButton } from './CheckButton.client';
@@ -8,11 +9,7 @@ import { CopyButton } from './CopyButton.client';
 import { RunButton } from './RunButton.client';
 import type { MdxComponentName } from '../../lib/content/component-names';
 import { StackDiagram } from './StackDiagram';
-
-const calloutLabels = {
-  en: { note: 'Note', tip: 'Tip', warning: 'Warning' },
-  ko: { note: '참고', tip: '팁', warning: '주의' },
-} as const;
+import { nodeName } from '@/lib/terminal-protocol';
 
 function Heading({ as: Tag, id, children, anchorLabel }: { as: 'h2' | 'h3'; id?: string; children?: ReactNode; anchorLabel: string }) {
   return (
@@ -36,7 +33,7 @@ function Anchor({ href = '', ...props }: ComponentProps<'a'>) {
 /** The one components map for lessons, per locale (callout titles and button labels are interface text). */
 function createComponents(locale: Locale) {
   const t = messages[locale];
-  const label = calloutLabels[locale];
+  const label = t.callouts;
   const named = {
     Note: (props: { children: ReactNode }) => <Callout variant="note" label={label.note} {...props} />,
     Tip: (props: { children: ReactNode }) => <Callout variant="tip" label={label.tip} {...props} />,
@@ -53,8 +50,8 @@ function createComponents(locale: Locale) {
     pre: (props: ComponentProps<'pre'> & { 'data-language'?: string; 'data-node'?: string }) => (
       <div data-code-block className="not-prose group relative my-5">
         {props['data-node'] && (
-          <span className="absolute -top-2.5 left-3 rounded bg-sky-700 px-1.5 text-xs font-medium text-white" title={t.runsOn(`node${props['data-node']}`)}>
-            node{props['data-node']}
+          <span className="absolute -top-2.5 left-3 rounded bg-sky-700 px-1.5 text-xs font-medium text-white" title={format(t.runsOn, { node: nodeName(Number(props['data-node']) - 1) })}>
+            {nodeName(Number(props['data-node']) - 1)}
           </span>
         )}
         <pre {...props} className={`${props.className ?? ''} overflow-x-auto rounded-lg border border-slate-200 p-4 text-sm leading-relaxed dark:border-slate-700`} />

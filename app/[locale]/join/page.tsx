@@ -19,7 +19,7 @@ export default async function JoinPage({ params }: { params: Promise<Params> }) 
     <main id="main" className="mx-auto max-w-md px-5 py-12">
       <h1 className="text-3xl font-bold tracking-tight">{t.joinTitle}</h1>
       <p className="mt-3 text-slate-600 dark:text-slate-300">{t.joinIntro}</p>
-      <JoinForm locale={locale} />
+      <JoinForm t={t} />
     </main>
   );
 }

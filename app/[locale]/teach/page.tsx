@@ -22,7 +22,7 @@ export default async function TeachPage({ params }: { params: Promise<Params> })
     <main id="main" className="mx-auto max-w-3xl px-5 py-10">
       <h1 className="text-3xl font-bold tracking-tight">{t.newTitle}</h1>
       <p className="mt-3 text-slate-600 dark:text-slate-300">{t.newIntro}</p>
-      <NewClassForm locale={locale} modules={modules} />
+      <NewClassForm locale={locale} t={t} modules={modules} />
     </main>
   );
 }

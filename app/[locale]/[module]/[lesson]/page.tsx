@@ -10,8 +10,9 @@ import { ShareButton } from '@/components/ShareButton.client';
 import { TerminalPanel } from '@/components/TerminalPanel';
 import { sandboxNodes } from '@/lib/content/schema';
 import { mdxComponents } from '@/components/mdx';
-import { getCourse, getLessonCode, lessonPath, locateLesson } from '@/lib/content';
-import { isLocale, type Locale } from '@/lib/i18n';
+import { getCourse, lessonPath, loadLesson } from '@/lib/content';
+import type { Locale } from '@/lib/i18n';
+import { format } from '@/lib/i18n/format';
 import { messages } from '@/lib/i18n/messages';
 
 type Params = { locale: string; module: string; lesson: string };
@@ -23,22 +24,13 @@ export async function generateStaticParams({ params }: { params: { locale: Local
   return course.modules.flatMap((m) => m.lessons.map((l) => ({ module: m.slug, lesson: l.slug })));
 }
 
-async function load(params: Promise<Params>) {
-  const { locale, module, lesson } = await params;
-  if (!isLocale(locale)) return null;
-  const course = await getCourse(locale);
-  const position = locateLesson(course, module, lesson);
-  const code = await getLessonCode(locale, module, lesson);
-  return position && code ? { locale, course, position, code } : null;
-}
-
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
-  const found = await load(params);
+  const found = await loadLesson(params);
   return found ? { title: found.position.lesson.title, description: found.position.lesson.summary } : {};
 }
 
 export default async function LessonPage({ params }: { params: Promise<Params> }) {
-  const found = await load(params);
+  const found = await loadLesson(params);
   if (!found) notFound();
   const { locale, course, position, code } = found;
   const { lesson, module, previous, next } = position;
@@ -47,7 +39,7 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
 
   const article = (
     <article className="mx-auto max-w-3xl px-5 py-8 sm:px-8">
-      <ClassBanner locale={locale} lesson={`${module.slug}/${lesson.slug}`} lessons={Object.fromEntries(course.modules.flatMap((m) => m.lessons.map((l) => [`${m.slug}/${l.slug}`, l.title])))} />
+      <ClassBanner locale={locale} t={t.classes.banner} lesson={`${module.slug}/${lesson.slug}`} lessons={Object.fromEntries(course.modules.flatMap((m) => m.lessons.map((l) => [`${m.slug}/${l.slug}`, l.title])))} />
       <details className="mb-6 rounded-lg border border-slate-200 p-3 xl:hidden dark:border-slate-800">
         <summary className="cursor-pointer text-sm font-medium">{t.courseContents}</summary>
         <div className="mt-3">
@@ -55,14 +47,14 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
         </div>
       </details>
       <p className="text-sm font-semibold text-sky-700 dark:text-sky-400">
-        {t.module(position.moduleNumber)} · {module.title}
+        {format(t.module, { n: position.moduleNumber })} · {module.title}
       </p>
       <div className="mt-1 flex items-start justify-between gap-4">
         <h1 className="text-3xl font-bold tracking-tight">{lesson.title}</h1>
         <ShareButton lessonPath={lessonPath(locale, lesson)} embedPath={`/embed${lessonPath(locale, lesson)}`} labels={t.shareLabels} />
       </div>
       <p className="mt-2 text-lg text-slate-600 dark:text-slate-300">{lesson.summary}</p>
-      <p className="mt-2 text-sm text-slate-500"><ClockIcon /> {t.minutes(lesson.duration)}</p>
+      <p className="mt-2 text-sm text-slate-500"><ClockIcon /> {format(t.minutes, { n: lesson.duration })}</p>
       <section className="mt-6 rounded-lg bg-slate-50 p-4 dark:bg-slate-900" aria-labelledby="objectives">
         <h2 id="objectives" className="text-sm font-semibold">
           {t.objectives}

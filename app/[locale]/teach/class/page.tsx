@@ -17,7 +17,7 @@ export default async function DashboardPage({ params }: { params: Promise<Params
   if (!isLocale(locale)) notFound();
   return (
     <main id="main" className="mx-auto max-w-6xl px-5 py-8">
-      <ClassDashboard locale={locale} />
+      <ClassDashboard locale={locale} t={messages[locale].classes} terminal={messages[locale].terminal} />
     </main>
   );
 }

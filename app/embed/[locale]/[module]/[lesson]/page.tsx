@@ -5,9 +5,9 @@ import { EmbedBridge } from '@/components/EmbedBridge.client';
 import { LessonWorkspace } from '@/components/LessonWorkspace.client';
 import { mdxComponents } from '@/components/mdx';
 import { TerminalPanel } from '@/components/TerminalPanel';
-import { getCourse, getLessonCode, lessonPath, locateLesson } from '@/lib/content';
+import { getCourse, lessonPath, loadLesson } from '@/lib/content';
 import { sandboxNodes } from '@/lib/content/schema';
-import { isLocale, locales } from '@/lib/i18n';
+import { locales } from '@/lib/i18n';
 import { messages } from '@/lib/i18n/messages';
 
 type Params = { locale: string; module: string; lesson: string };
@@ -19,22 +19,14 @@ export async function generateStaticParams() {
   return all.flatMap(({ locale, course }) => course.modules.flatMap((m) => m.lessons.map((l) => ({ locale, module: m.slug, lesson: l.slug }))));
 }
 
-async function load(params: Promise<Params>) {
-  const { locale, module, lesson } = await params;
-  if (!isLocale(locale)) return null;
-  const position = locateLesson(await getCourse(locale), module, lesson);
-  const code = await getLessonCode(locale, module, lesson);
-  return position && code ? { locale, position, code } : null;
-}
-
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
-  const found = await load(params);
+  const found = await loadLesson(params);
   return found ? { title: found.position.lesson.title, robots: { index: false } } : {};
 }
 
 /** One lesson with its terminal, compact, for an iframe on another site (README: "Embedding a lesson"). */
 export default async function EmbeddedLesson({ params }: { params: Promise<Params> }) {
-  const found = await load(params);
+  const found = await loadLesson(params);
   if (!found) notFound();
   const { locale, position, code } = found;
   const { lesson } = position;
