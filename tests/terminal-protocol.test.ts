@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState } from '@/lib/docker-state';
-import { closeReasonOf, CloseCode, decodeClient, decodeServer, encodeClient, encodeServer, limits, Op, ProtocolError } from '@/lib/terminal-protocol';
+import { closeReasonOf, CloseCode, decodeClient, decodeServer, encodeClient, encodeServer, limits, Op, parseSocketPath, ProtocolError, socketPath } from '@/lib/terminal-protocol';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -62,4 +62,15 @@ describe('terminal protocol', () => {
     expect(closeReasonOf(CloseCode.forbiddenOrigin.code)).toBe('forbiddenOrigin');
     expect(closeReasonOf(1000)).toBeNull();
   });
+
+  it('builds and parses the socket’s address, refusing tabs, labs and sizes out of bounds', () => {
+    const learner = { tab: 'main', nodes: 3, node: 2, size: { cols: 120, rows: 40 } };
+    expect(parseSocketPath(socketPath(learner))).toEqual(learner);
+    const view = { tab: 'main', nodes: 1, node: 1, watch: { classToken: 'a.b', member: '7' } };
+    expect(socketPath(view)).toMatch(/^\/ws\/watch\?/);
+    expect(parseSocketPath(socketPath(view))).toEqual(view);
+    for (const bad of ['/ws/other?tab=main', '/ws/terminal?tab=Main', '/ws/terminal?tab=main&nodes=4', '/ws/terminal?tab=main&node=2', '/ws/terminal?tab=main&cols=80', '/ws/terminal?tab=main&cols=999&rows=20', '/ws/terminal?tab=main&cols=1.5&rows=20'])
+      expect(parseSocketPath(bad), bad).toBeNull();
+  });
 });
+

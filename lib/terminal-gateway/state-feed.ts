@@ -12,7 +12,7 @@ export class StateFeed {
   private unwatch: (() => void) | null = null;
 
   constructor(
-    private readonly states: StateWatches,
+    private readonly states: Pick<StateWatches, 'subscribe'>,
     private readonly send: (update: StateUpdate) => void,
   ) {}
 

@@ -28,6 +28,59 @@ export interface Size {
   rows: number;
 }
 
+/** Where terminals connect: a learner's own tab, and an instructor's read-only view of a learner's tab. */
+export const socketPaths = { terminal: '/ws/terminal', watch: '/ws/watch' } as const;
+/** The subprotocol the socket speaks; an embedded lesson adds its session token as a second one. */
+export const socketProtocol = 'course';
+export const tokenProtocolPrefix = 'course-token.';
+/** Tab names a page may choose: they name tmux sessions in the sandbox. */
+export const tabNamePattern = /^[a-z0-9]{1,16}$/;
+/** The largest lab a lesson can ask for (the Swarm module's: one manager, two workers). */
+export const maxLabNodes = 3;
+/** Nodes are called node1, node2, …: hostnames, lab network names and terminal tab names at once. */
+export const nodeName = (index: number) => `node${index + 1}`;
+
+/** What a terminal socket connects to. */
+export interface SocketAddress {
+  tab: string;
+  /** The nodes of the learner's lab (1 outside labs), and the one this tab shows, counted from 1. */
+  nodes: number;
+  node: number;
+  /** An instructor's read-only view: their class token and the member id of the learner watched. */
+  watch?: { classToken: string; member: string };
+  /** The terminal's size when the page knows it before connecting: the shell starts at it without waiting for a frame. */
+  size?: Size;
+}
+
+export function socketPath({ tab, nodes, node, watch, size }: SocketAddress): string {
+  const query = new URLSearchParams({ tab, nodes: String(nodes), node: String(node) });
+  if (size) {
+    query.set('cols', String(size.cols));
+    query.set('rows', String(size.rows));
+  }
+  if (watch) {
+    query.set('class', watch.classToken);
+    query.set('member', watch.member);
+  }
+  return `${watch ? socketPaths.watch : socketPaths.terminal}?${query}`;
+}
+
+/** The address a socket's URL asks for, or null when it is not a valid one. */
+export function parseSocketPath(url: string): SocketAddress | null {
+  const { pathname, searchParams: query } = new URL(url, 'http://socket');
+  if (pathname !== socketPaths.terminal && pathname !== socketPaths.watch) return null;
+  const tab = query.get('tab') ?? '';
+  const nodes = Number(query.get('nodes') ?? 1);
+  const node = Number(query.get('node') ?? 1);
+  const valid = (n: number, max: number) => Number.isInteger(n) && n >= 1 && n <= max;
+  if (!tabNamePattern.test(tab) || !valid(nodes, maxLabNodes) || !valid(node, nodes)) return null;
+  const size = query.has('cols') || query.has('rows') ? { cols: Number(query.get('cols')), rows: Number(query.get('rows')) } : undefined;
+  if (size && !(valid(size.cols, limits.maxCols) && valid(size.rows, limits.maxRows))) return null;
+  const address: SocketAddress = { tab, nodes, node, ...(size && { size }) };
+  if (pathname === socketPaths.watch) address.watch = { classToken: query.get('class') ?? '', member: query.get('member') ?? '' };
+  return address;
+}
+
 /** What the learner's sandbox is doing, shown in the terminal's status line. */
 export type Status =
   | { state: 'starting' }
@@ -67,24 +120,24 @@ export const limits = {
 };
 
 /**
- * Close codes and the words the terminal shows for them. 4000-4999 are ours; the browser may
- * reconnect after the ones marked `retry`.
+ * Close codes: 4000-4999 are ours; the browser may reconnect after the ones marked `retry`. What the
+ * terminal says for each is in lib/i18n (terminal.closeReasons).
  */
 export const CloseCode = {
-  badFrame: { code: 4000, retry: false, en: 'The terminal sent a message the server did not understand.', ko: '터미널이 서버가 이해할 수 없는 메시지를 보냈습니다.' },
-  unauthorized: { code: 4001, retry: false, en: 'Your session is not valid any more. Reload the page to start a new one.', ko: '세션이 더 이상 유효하지 않습니다. 페이지를 새로 고쳐 새 세션을 시작하세요.' },
-  forbiddenOrigin: { code: 4003, retry: false, en: 'This page is not allowed to open a terminal.', ko: '이 페이지에서는 터미널을 열 수 없습니다.' },
-  sandboxGone: { code: 4004, retry: true, en: 'Your sandbox stopped. Reconnecting gives you a new one.', ko: '샌드박스가 멈췄습니다. 다시 연결하면 새 샌드박스가 준비됩니다.' },
-  expired: { code: 4005, retry: false, en: 'Your sandbox reached its time limit and was removed. Reconnect for a fresh one.', ko: '샌드박스가 사용 시간을 다 써서 삭제되었습니다. 다시 연결하면 새 샌드박스를 받습니다.' },
-  replaced: { code: 4006, retry: false, en: 'This terminal was opened in another window.', ko: '이 터미널은 다른 창에서 열렸습니다.' },
-  rateLimited: { code: 4008, retry: true, en: 'Too many messages too quickly; the terminal was closed to protect the server.', ko: '너무 많은 메시지를 너무 빨리 보내 터미널이 닫혔습니다.' },
-  tooBig: { code: 4009, retry: true, en: 'A message was too large.', ko: '메시지가 너무 큽니다.' },
-  startFailed: { code: 4015, retry: false, en: 'Your sandbox could not start, twice. The course may be overloaded: reconnect in a minute.', ko: '샌드박스를 두 번 시작하지 못했습니다. 수업 서버에 사용자가 많을 수 있으니 잠시 뒤 다시 연결하세요.' },
-  engineError: { code: 4011, retry: true, en: 'The Docker engine did not answer. Trying again…', ko: 'Docker 엔진이 응답하지 않습니다. 다시 시도하는 중…' },
-  resetByInstructor: { code: 4012, retry: true, en: 'Your instructor reset your sandbox. Here is a fresh one.', ko: '강사가 샌드박스를 초기화했습니다. 새 샌드박스를 준비합니다.' },
-  classEnded: { code: 4013, retry: false, en: 'Your class has ended, and its sandboxes with it. Reconnect to keep practising on your own.', ko: '수업이 끝나 수업의 샌드박스도 정리되었습니다. 혼자 계속 연습하려면 다시 연결하세요.' },
+  badFrame: { code: 4000, retry: false },
+  unauthorized: { code: 4001, retry: false },
+  forbiddenOrigin: { code: 4003, retry: false },
+  sandboxGone: { code: 4004, retry: true },
+  expired: { code: 4005, retry: false },
+  replaced: { code: 4006, retry: false },
+  rateLimited: { code: 4008, retry: true },
+  tooBig: { code: 4009, retry: true },
+  startFailed: { code: 4015, retry: false },
+  engineError: { code: 4011, retry: true },
+  resetByInstructor: { code: 4012, retry: true },
+  classEnded: { code: 4013, retry: false },
   // Read-only views of a learner's terminal, for their instructor: tried again, so the view comes back with the learner.
-  notRunning: { code: 4014, retry: true, en: 'This learner’s terminal is not open right now. Waiting for it…', ko: '이 학습자의 터미널이 지금 열려 있지 않습니다. 기다리는 중…' },
+  notRunning: { code: 4014, retry: true },
 } as const;
 
 export type CloseReason = keyof typeof CloseCode;
@@ -114,11 +167,13 @@ export const encodeClient = (message: ClientMessage): Uint8Array => encode(messa
 export const encodeServer = (message: ServerMessage): Uint8Array => encode(message);
 
 export class ProtocolError extends Error {}
+/** A frame above `limits.maxFrameBytes`: told apart from other protocol errors, as it closes with its own code. */
+export class FrameTooLarge extends ProtocolError {}
 
 /** Parses a browser frame; anything malformed throws ProtocolError and the socket is closed. */
 export function decodeClient(bytes: Uint8Array): ClientMessage {
   if (bytes.length === 0) throw new ProtocolError('empty frame');
-  if (bytes.length > limits.maxFrameBytes) throw new ProtocolError('frame too large');
+  if (bytes.length > limits.maxFrameBytes) throw new FrameTooLarge('frame too large');
   const op = bytes[0];
   const payload = bytes.subarray(1);
   switch (op) {

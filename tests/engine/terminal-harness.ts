@@ -1,14 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { sessionOf } from '@/lib/server/api';
 import { RateLimiter } from '@/lib/server/rate-limit';
 import type { Engine } from '@/lib/sandbox/engine';
 import { DaemonEvents } from '@/lib/sandbox/events';
 import type { SandboxManager } from '@/lib/sandbox/manager';
 import { PortWatches } from '@/lib/sandbox/ports';
 import { StateWatches } from '@/lib/sandbox/state';
-import { newSessionToken, sessionCookie } from '@/lib/server/auth';
+import { newSessionToken, sessionCookie, sessionOf } from '@/lib/server/auth';
 import { createTerminalGateway } from '@/lib/terminal-gateway';
 import { decodeServer, encodeClient, Op, type ServerMessage } from '@/lib/terminal-protocol';
 import { config, engine as realEngine, until } from './helpers';
@@ -19,14 +18,14 @@ export const origin = 'http://course.test';
 export async function startGateway(sandboxes: SandboxManager, engine: Engine = realEngine) {
   const events = new DaemonEvents(engine);
   const gateway = createTerminalGateway({
-    engine,
+    openShell: (...args) => engine.openShell(...args),
     sandboxes,
     ports: new PortWatches(engine, events),
     states: new StateWatches(engine, events),
     previewUrl: (id, port) => `/preview/${id}/${port}/`,
     sessionOf: (request) => sessionOf(request, config.secret),
     // An instructor's view names the learner's session here; the real server looks it up in the class.
-    watchedSession: (query) => (query.get('class') === 'teacher' ? query.get('member') : null),
+    watchedSession: ({ classToken, member }) => (classToken === 'teacher' ? member : null),
     isAllowedOrigin: (o) => o === origin,
     connections: new RateLimiter(1000, 1000),
     clientAddress: () => 'test',
