@@ -3,13 +3,15 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import path from 'node:path';
 import next from 'next';
-import { createApi, sessionOf } from './lib/server/api';
+import { apiRoutes, claimOnPageLoad } from './lib/server/api';
+import { previewToken, sessionOf } from './lib/server/auth';
 import { lessonSteps } from './lib/content/checks';
 import { createClasses } from './lib/classes/http';
 import { loadConfig } from './lib/server/config';
 import { localeFromAcceptLanguage } from './lib/i18n';
-import { createPreview, previewPath, previewPrefix, previewToken } from './lib/preview';
+import { createPreview, previewPath, previewPrefix } from './lib/preview';
 import { RateLimiter } from './lib/server/rate-limit';
+import { createRouter } from './lib/server/routes';
 import { Engine } from './lib/sandbox/engine';
 import { SandboxManager } from './lib/sandbox/manager';
 import { DaemonEvents } from './lib/sandbox/events';
@@ -17,6 +19,7 @@ import { PortWatches } from './lib/sandbox/ports';
 import { StateWatches } from './lib/sandbox/state';
 import { openSqliteStore } from './lib/store/sqlite';
 import { createTerminalGateway } from './lib/terminal-gateway';
+import { socketPaths } from './lib/terminal-protocol';
 
 const config = loadConfig();
 const app = next({ dev: config.dev, hostname: 'localhost', port: config.port });
@@ -38,11 +41,9 @@ const classes = createClasses({
   config: { secret: config.secret, ...config.classes, maxCapacity: config.sandbox.capacity },
   store,
   sandboxes,
-  guard,
   lessonsOf: lessonSteps,
   sessionOf: learnerOf,
 });
-const api = createApi({ config, engine, sandboxes, store, guard, checked: classes.checked });
 const preview = createPreview({
   async resolve(token) {
     const found = sandboxes.findNode((id) => previewToken(config.secret, id) === token);
@@ -52,8 +53,11 @@ const preview = createPreview({
   mayOpen: (request, learner) => learnerOf(request) === learner || classes.instructorMayOpen(request, learner),
   locale: (request) => localeFromAcceptLanguage(request.headers['accept-language']),
 });
+// Every HTTP endpoint outside Next.js, in one table: the learner's API, classes, and port previews.
+const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked }), ...classes.routes, ...preview.routes], guard);
+const claimSandbox = claimOnPageLoad({ config, sandboxes });
 const gateway = createTerminalGateway({
-  engine,
+  openShell: (...args) => engine.openShell(...args),
   sandboxes,
   ports,
   states,
@@ -74,11 +78,14 @@ const frameAncestors = (url = '') => `frame-ancestors 'self'${url.startsWith('/e
 
 const server = createServer((request, response) => {
   response.setHeader('content-security-policy', frameAncestors(request.url));
-  if (!api(request, response) && !classes.handle(request, response) && !preview.handle(request, response)) void handleNext(request, response);
+  if (routes(request, response)) return;
+  claimSandbox(request);
+  void handleNext(request, response);
 });
 const handleNextUpgrade = app.getUpgradeHandler();
 server.on('upgrade', (request, socket, head) => {
-  if (request.url?.startsWith('/ws/terminal') || request.url?.startsWith('/ws/watch')) gateway.handleUpgrade(request, socket, head);
+  const path = request.url?.split('?')[0];
+  if (path === socketPaths.terminal || path === socketPaths.watch) gateway.handleUpgrade(request, socket, head);
   else if (request.url?.startsWith(previewPrefix)) preview.handleUpgrade(request, socket, head);
   else if (config.dev) void handleNextUpgrade(request, socket, head);
   else socket.destroy();

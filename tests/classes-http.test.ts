@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClasses } from '@/lib/classes/http';
+import { createRouter } from '@/lib/server/routes';
 import type { SandboxManager } from '@/lib/sandbox/manager';
 import { openSqliteStore } from '@/lib/store/sqlite';
 
@@ -19,18 +20,18 @@ const classes = createClasses({
   config: { secret: Buffer.from('s'.repeat(32)), stuckAfterMs: 300_000, defaultCapacity: 2, maxCapacity: 40 },
   store,
   sandboxes,
-  guard: { allowedOrigins: [origin], allow: () => true },
   lessonsOf: async (_, lessons) => (lessons.every((l) => l === 'm/one') ? lessons.map((lesson) => ({ lesson, title: 'One', steps: ['s1'] })) : null),
   // The learner is whoever the test says, in a header.
   sessionOf: (request) => (request.headers['x-learner'] as string | undefined) ?? null,
   now: () => clock,
 });
+const handle = createRouter(classes.routes, { allowedOrigins: [origin], allow: () => true });
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
   server = createServer((request, response) => {
-    if (!classes.handle(request, response)) response.writeHead(404).end();
+    if (!handle(request, response)) response.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classOfTeachToken, isOver, normalizeCode, teachToken } from '@/lib/classes';
+import { isOver, normalizeCode } from '@/lib/classes';
+import { classOfTeachToken, teachToken } from '@/lib/server/auth';
 import { summarize, type DashboardInput } from '@/lib/classes/dashboard';
 import type { CheckEvent, ClassRecord } from '@/lib/store';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TokenBucket } from '@/lib/server/rate-limit';
-import { newSessionToken, readCookie, verifySessionToken } from '@/lib/server/auth';
+import { classOfTeachToken, isCourseCookie, newSessionToken, previewToken, readCookie, teachCookie, teachToken, verifySessionToken } from '@/lib/server/auth';
 
 const secret = Buffer.from('test secret');
 
@@ -19,6 +19,20 @@ describe('session tokens', () => {
     expect(verifySessionToken(`${id}.`, secret)).toBeNull();
     expect(verifySessionToken('../../etc/passwd', secret)).toBeNull();
     expect(verifySessionToken(undefined, secret)).toBeNull();
+  });
+
+  it('keeps each kind of token to its purpose: a session is no instructor link, and the reverse', () => {
+    const session = newSessionToken(secret);
+    const id = session.split('.')[0]!;
+    expect(classOfTeachToken(session, secret)).toBeNull();
+    expect(verifySessionToken(teachToken(id, secret), secret)).toBeNull();
+    expect(classOfTeachToken(teachToken(id, secret), secret)).toBe(id);
+    expect(previewToken(secret, id)).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(previewToken(secret, id)).not.toBe(previewToken(Buffer.from('another secret'), id));
+  });
+
+  it('knows the course’s own cookies, which a previewed app never sees', () => {
+    expect([isCourseCookie('course_session'), isCourseCookie(teachCookie('a'.repeat(32))), isCourseCookie('app_session')]).toEqual([true, true, false]);
   });
 
   it('reads a cookie among others', () => {

@@ -1,10 +1,13 @@
 import '#server-only';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { classOfTeachToken, isOver, joinInput, joinRefusals, newClassInput, normalizeCode, teachToken, type JoinRefusal } from '.';
+import { isOver, joinInput, joinRefusals, newClassInput, normalizeCode, type JoinRefusal } from '.';
 import { summarize, type Dashboard, type LessonSteps } from './dashboard';
-import { readJson, refusePost, reply, type PostGuard } from '../server/http';
-import { localeFromAcceptLanguage } from '../i18n';
+import { classOfTeachToken, cookieHeader, readCookie, teachCookie, teachToken } from '../server/auth';
+import { reply } from '../server/http';
+import { HttpError, type Route, type RouteContext } from '../server/routes';
+import { isLocale, localeFromAcceptLanguage } from '../i18n';
+import { format } from '../i18n/format';
 import { messages } from '../i18n/messages';
 import type { SandboxManager } from '../sandbox/manager';
 import type { ClassRecord, Store } from '../store';
@@ -22,7 +25,6 @@ export interface ClassesDeps {
   config: ClassesConfig;
   store: Store;
   sandboxes: SandboxManager;
-  guard: PostGuard;
   /** The lessons of a class with their steps, or null when one of them is not in the course. */
   lessonsOf: (locale: string, lessons: string[]) => Promise<LessonSteps[] | null>;
   sessionOf: (request: IncomingMessage) => string | null;
@@ -38,8 +40,6 @@ export interface LearnerClass {
   ended: boolean;
 }
 
-/** The dashboard's cookie that lets an instructor open their learners' previews; one per class. */
-const previewCookie = (classId: string) => `course_teach_${classId}`;
 const streamTickMs = 5000;
 const maxStreams = 1000;
 const checkIntervalMs = 30_000;
@@ -50,7 +50,7 @@ const checkIntervalMs = 30_000;
  * events, pushed when something happens and refreshed every few seconds (stuck times grow, sandboxes
  * come and go).
  */
-export function createClasses({ config, store, sandboxes, guard, lessonsOf, sessionOf, now = Date.now }: ClassesDeps) {
+export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, now = Date.now }: ClassesDeps) {
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   let streams = 0;
@@ -88,7 +88,7 @@ export function createClasses({ config, store, sandboxes, guard, lessonsOf, sess
 
   /** Server-sent events: the current value at once, then again whenever it differs. */
   function stream(request: IncomingMessage, res: ServerResponse, events: string, render: () => Promise<object | null> | object | null) {
-    if (streams >= maxStreams) return reply(res, 503, { error: 'too many live views; try again shortly' });
+    if (streams >= maxStreams) throw new HttpError(503, wordsFor(request).errors.tooManyLiveViews);
     streams++;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
     let last = '';
@@ -120,21 +120,22 @@ export function createClasses({ config, store, sandboxes, guard, lessonsOf, sess
     refresh();
   }
 
-  async function create(request: IncomingMessage, res: ServerResponse) {
-    const parsed = newClassInput.safeParse(await readJson(request));
-    if (!parsed.success) return reply(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  async function create(json: RouteContext['json'], res: ServerResponse) {
+    const parsed = newClassInput.safeParse(await json());
+    if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const { title, locale, lessons, hours, capacity = config.defaultCapacity } = parsed.data;
-    if (!(await lessonsOf(locale, lessons))) return reply(res, 400, { error: 'lessons: not every lesson is in the course' });
-    if (capacity > config.maxCapacity) return reply(res, 400, { error: `capacity: at most ${config.maxCapacity} learners fit on this server` });
+    const t = messages[locale].classes.errors;
+    if (!(await lessonsOf(locale, lessons))) throw new HttpError(400, t.lessonsNotInCourse);
+    if (capacity > config.maxCapacity) throw new HttpError(400, format(t.capacityTooLarge, { max: config.maxCapacity }));
     const klass = store.classes.create({ title, locale, lessons, capacity, endsAt: hours ? now() + hours * 3_600_000 : null });
     reply(res, 201, { teach: `/${locale}/teach/class#${teachToken(klass.id, config.secret)}`, code: klass.code, join: `/join/${klass.code}` });
   }
 
-  async function join(request: IncomingMessage, res: ServerResponse, learner: string) {
-    const parsed = joinInput.safeParse(await readJson(request));
-    if (!parsed.success) return reply(res, 400, { error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  async function join(request: IncomingMessage, json: RouteContext['json'], res: ServerResponse, learner: string) {
+    const parsed = joinInput.safeParse(await json());
+    if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const klass = store.classes.byCode(normalizeCode(parsed.data.code));
-    const refuse = (reason: JoinRefusal) => reply(res, joinRefusals[reason], { reason, error: messages.en.classes.refusals[reason] });
+    const refuse = (reason: JoinRefusal) => reply(res, joinRefusals[reason], { reason, error: (klass ? wordsOf(klass) : wordsFor(request)).refusals[reason] });
     if (!klass) return refuse('wrong');
     if (isOver(klass, now())) return refuse('ended');
     const member = store.classes.join(klass.id, learner, parsed.data.name);
@@ -145,94 +146,118 @@ export function createClasses({ config, store, sandboxes, guard, lessonsOf, sess
   }
 
   /** The instructor's actions; the token in the path is what makes the caller the instructor. */
-  async function act(request: IncomingMessage, res: ServerResponse, klass: ClassRecord, action: string) {
+  async function act(json: RouteContext['json'], res: ServerResponse, klass: ClassRecord, action: string) {
     if (action === 'end') {
       await end(klass);
       return reply(res, 204);
     }
-    const body = ((await readJson(request)) ?? {}) as { lesson?: unknown; member?: unknown };
+    if (action !== 'pin' && action !== 'reset') throw new HttpError(404, `no such action: ${action}`);
+    const body = ((await json()) ?? {}) as { lesson?: unknown; member?: unknown };
     if (action === 'pin') {
       const lesson = body.lesson === null ? null : String(body.lesson);
-      if (lesson !== null && !klass.lessons.includes(lesson)) return reply(res, 400, { error: 'lesson: not a lesson of this class' });
+      if (lesson !== null && !klass.lessons.includes(lesson)) throw new HttpError(400, wordsOf(klass).errors.notClassLesson);
       store.classes.pin(klass.id, lesson);
       changed(klass.id, 'class');
       return reply(res, 204);
     }
     const member = store.classes.members(klass.id).find((m) => m.id === body.member);
-    if (!member) return reply(res, 404, { error: 'member: no such learner in this class' });
+    if (!member) throw new HttpError(404, wordsOf(klass).errors.noSuchMember);
     await sandboxes.reset(member.learner, 'instructorReset');
     changed(klass.id, 'activity');
     reply(res, 204);
   }
 
-  function handle(request: IncomingMessage, res: ServerResponse): boolean {
-    const path = request.url?.split('?')[0] ?? '';
-    const fail = (error: Error) => (res.headersSent ? res.destroy() : reply(res, 400, { error: error.message }));
-
-    // The short link learners are given: it opens the join page in the class's language.
-    const joinLink = /^\/join(?:\/([A-Za-z0-9-]{1,20}))?\/?$/.exec(path);
-    if (joinLink && request.method === 'GET') {
-      const code = joinLink[1] ? normalizeCode(joinLink[1]) : '';
-      const locale = (code && store.classes.byCode(code)?.locale) || localeFromAcceptLanguage(request.headers['accept-language']);
-      res.writeHead(303, { location: `/${locale}/join${code ? `?code=${code}` : ''}`, 'cache-control': 'no-store' }).end();
-      return true;
-    }
-
-    if (path === '/api/class' || path === '/api/class/events') {
-      const learner = sessionOf(request);
-      if (path === '/api/class') reply(res, 200, { class: learner && learnerClass(learner) });
-      else if (!learner) reply(res, 401, { error: 'no session' });
-      else {
-        const classId = store.classes.membership(learner)?.class.id;
-        stream(request, res, `class:${classId}`, () => learnerClass(learner));
-      }
-      return true;
-    }
-
-    if (path === '/api/classes' || path === '/api/classes/join') {
-      if (refusePost(request, res, guard)) return true;
-      if (path === '/api/classes') create(request, res).catch(fail);
-      else {
-        const learner = sessionOf(request);
-        if (!learner) reply(res, 401, { error: 'no session' });
-        else join(request, res, learner).catch(fail);
-      }
-      return true;
-    }
-
-    const teach = /^\/api\/teach\/([^/]+)(?:\/(events|pin|reset|end))?$/.exec(path);
-    if (!teach) return false;
-    const classId = classOfTeachToken(decodeURIComponent(teach[1]!), config.secret);
+  /** The class an instructor's link names; holding the link is what makes the caller the instructor. */
+  function classOfLink(request: IncomingMessage, token: string): ClassRecord {
+    const classId = classOfTeachToken(token, config.secret);
     const klass = classId && store.classes.byId(classId);
-    if (!klass) return reply(res, 404, { error: 'This instructor link is not valid. Use the whole link you were given when the class was made.' }), true;
-    const action = teach[2];
-    if (!action || action === 'events') {
-      if (request.method !== 'GET') return reply(res, 405, { error: 'use GET' }), true;
-      // Lets this browser open the previews of the class's learners (the path keeps it away from everything else).
-      res.setHeader('set-cookie', `${previewCookie(klass.id)}=${decodeURIComponent(teach[1]!)}; Path=/preview/; HttpOnly; SameSite=Lax; Max-Age=86400`);
-      const current = () => store.classes.byId(klass.id)!;
-      if (action) stream(request, res, `activity:${klass.id}`, () => dashboard(current()));
-      else dashboard(klass).then((board) => reply(res, 200, board), fail);
-      return true;
-    }
-    if (!refusePost(request, res, guard)) act(request, res, klass, action).catch(fail);
-    return true;
+    if (!klass) throw new HttpError(404, wordsFor(request).badLink);
+    return klass;
+  }
+
+  /** The words of the caller's language, for answers that concern no class yet; and of a class's language. */
+  const wordsFor = (request: IncomingMessage) => messages[localeFromAcceptLanguage(request.headers['accept-language'])].classes;
+  const wordsOf = (klass: ClassRecord) => messages[isLocale(klass.locale) ? klass.locale : 'en'].classes;
+
+  const learnerOf = (request: IncomingMessage) => {
+    const learner = sessionOf(request);
+    if (!learner) throw new HttpError(401, 'no session');
+    return learner;
+  };
+
+  const routes: Route[] = [
+    {
+      // The short link learners are given: it opens the join page in the class's language.
+      method: 'GET',
+      path: '/join/:code?',
+      handle: ({ request, response, params }) => {
+        const code = params.code && /^[A-Za-z0-9-]{1,20}$/.test(params.code) ? normalizeCode(params.code) : '';
+        const locale = (code && store.classes.byCode(code)?.locale) || localeFromAcceptLanguage(request.headers['accept-language']);
+        response.writeHead(303, { location: `/${locale}/join${code ? `?code=${code}` : ''}`, 'cache-control': 'no-store' }).end();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/class',
+      handle: ({ request, response }) => {
+        const learner = sessionOf(request);
+        reply(response, 200, { class: learner && learnerClass(learner) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/class/events',
+      handle: ({ request, response }) => {
+        const learner = learnerOf(request);
+        const classId = store.classes.membership(learner)?.class.id;
+        stream(request, response, `class:${classId}`, () => learnerClass(learner));
+      },
+    },
+    { method: 'POST', path: '/api/classes', handle: ({ response, json }) => create(json, response) },
+    { method: 'POST', path: '/api/classes/join', handle: ({ request, response, json }) => join(request, json, response, learnerOf(request)) },
+    {
+      method: 'GET',
+      path: '/api/teach/:token',
+      handle: async ({ request, response, params }) => {
+        const klass = classOfLink(request, params.token!);
+        allowPreviews(request, response, klass, params.token!);
+        reply(response, 200, await dashboard(klass));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/teach/:token/events',
+      handle: ({ request, response, params }) => {
+        const klass = classOfLink(request, params.token!);
+        allowPreviews(request, response, klass, params.token!);
+        stream(request, response, `activity:${klass.id}`, () => dashboard(store.classes.byId(klass.id)!));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/teach/:token/:action',
+      handle: ({ request, response, params, json }) => act(json, response, classOfLink(request, params.token!), params.action!),
+    },
+  ];
+
+  /** Lets this browser open the previews of the class's learners (the cookie's path keeps it away from everything else). */
+  function allowPreviews(request: IncomingMessage, response: ServerResponse, klass: ClassRecord, token: string) {
+    response.setHeader('set-cookie', cookieHeader(request, teachCookie(klass.id), token, { path: '/preview/', maxAgeSeconds: 86_400 }));
   }
 
   /** Whether the request comes from the instructor of a class the learner is in, while it runs. */
   function instructorMayOpen(request: IncomingMessage, learner: string): boolean {
     const found = store.classes.membership(learner);
     if (!found || isOver(found.class, now())) return false;
-    const cookie = request.headers.cookie?.split(';').find((part) => part.trim().startsWith(`${previewCookie(found.class.id)}=`));
-    return classOfTeachToken(cookie?.split('=')[1]?.trim(), config.secret) === found.class.id;
+    return classOfTeachToken(readCookie(request.headers.cookie, teachCookie(found.class.id)), config.secret) === found.class.id;
   }
 
-  /** The learner an instructor's read-only view asks for (`class` token, `member` id), if the class runs. */
-  function watchedSession(query: URLSearchParams): string | null {
-    const classId = classOfTeachToken(query.get('class'), config.secret);
+  /** The learner an instructor's read-only view asks for (class token, member id), if the class runs. */
+  function watchedSession({ classToken, member }: { classToken: string; member: string }): string | null {
+    const classId = classOfTeachToken(classToken, config.secret);
     const klass = classId && store.classes.byId(classId);
     if (!klass || isOver(klass, now())) return null;
-    return store.classes.members(klass.id).find((m) => String(m.id) === query.get('member'))?.learner ?? null;
+    return store.classes.members(klass.id).find((m) => String(m.id) === member)?.learner ?? null;
   }
 
   /** Classes with an end time end by themselves, and their sandboxes go with them. */
@@ -241,7 +266,7 @@ export function createClasses({ config, store, sandboxes, guard, lessonsOf, sess
   timer.unref();
 
   return {
-    handle,
+    routes,
     instructorMayOpen,
     watchedSession,
     /** A learner ran a check: their class's dashboard may have moved. */

@@ -1,26 +1,12 @@
 import '#server-only';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ClassRecord } from '../store';
 
 /**
  * Instructor-led classes: the instructor needs no account. Their private link carries a token signed
- * by the server (the class id and its signature), so holding the link is what makes someone the
- * instructor; learners join with a short code and a display name.
+ * by the server (see lib/server/auth), so holding the link is what makes someone the instructor;
+ * learners join with a short code and a display name.
  */
-
-const sign = (classId: string, secret: Buffer) => createHmac('sha256', secret).update(`teach:${classId}`).digest('base64url');
-
-export const teachToken = (classId: string, secret: Buffer) => `${classId}.${sign(classId, secret)}`;
-
-/** The class id inside a valid instructor token, or null. */
-export function classOfTeachToken(token: string | undefined | null, secret: Buffer): string | null {
-  const match = /^([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/.exec(token ?? '');
-  if (!match) return null;
-  const expected = Buffer.from(sign(match[1]!, secret));
-  const given = Buffer.from(match[2]!);
-  return expected.length === given.length && timingSafeEqual(expected, given) ? match[1]! : null;
-}
 
 /** What learners type, forgiving case, spaces and dashes: "abc-234" is ABC234. */
 export const normalizeCode = (input: string) => input.toUpperCase().replace(/[\s-]/g, '');

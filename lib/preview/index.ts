@@ -1,9 +1,11 @@
 import '#server-only';
-import { createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { sessionCookie } from '../server/auth';
+import type { Locale } from '../i18n';
+import { messages } from '../i18n/messages';
+import { isCourseCookie } from '../server/auth';
+import type { Route } from '../server/routes';
 
 /**
  * Previews of published ports: `/preview/<token>/<port>/<path>` reaches `<path>` on that port of one
@@ -11,10 +13,6 @@ import { sessionCookie } from '../server/auth';
  * sandbox publishes is dialled, at the sandbox's own address: the proxy cannot be pointed anywhere else.
  */
 export const previewPrefix = '/preview/';
-
-/** Unguessable, stable across server restarts, and dead with its container. */
-export const previewToken = (secret: Buffer, containerId: string) =>
-  createHmac('sha256', secret).update(`preview:${containerId}`).digest('base64url').slice(0, 32);
 
 export const previewPath = (token: string, port: number) => `${previewPrefix}${token}/${port}/`;
 
@@ -36,12 +34,13 @@ export interface PreviewDeps {
 
 type Refusal = 'malformed' | 'ended' | 'notYours' | 'notPublished' | 'unreachable';
 
-const refusals: Record<Refusal, { status: number; en: [string, string]; ko: [string, string] }> = {
-  malformed: { status: 400, en: ['Not a preview address', 'A preview address looks like /preview/<token>/<port>/. Open previews from the lesson page.'], ko: ['미리 보기 주소가 아닙니다', '미리 보기 주소는 /preview/<토큰>/<포트>/ 모양입니다. 레슨 페이지에서 미리 보기를 여세요.'] },
-  ended: { status: 404, en: ['This preview has ended', 'The sandbox it belonged to is gone. Publish the port again in your terminal and open the new preview from the lesson.'], ko: ['이 미리 보기는 끝났습니다', '이 미리 보기의 샌드박스가 없어졌습니다. 터미널에서 포트를 다시 공개하고 레슨에서 새 미리 보기를 여세요.'] },
-  notYours: { status: 403, en: ['This preview is not yours', 'Only the learner whose sandbox serves this page can open it.'], ko: ['내 미리 보기가 아닙니다', '이 페이지를 제공하는 샌드박스의 학습자만 열 수 있습니다.'] },
-  notPublished: { status: 404, en: ['Nothing is published on this port', 'No container in your sandbox publishes this port right now. Start one with -p, for example: docker run -d -p 8080:80 nginx'], ko: ['이 포트로 공개된 것이 없습니다', '지금 샌드박스의 어떤 컨테이너도 이 포트를 공개하지 않습니다. 예를 들어 docker run -d -p 8080:80 nginx 처럼 -p로 시작하세요.'] },
-  unreachable: { status: 502, en: ['The page did not answer', 'The port is published, but nothing answered on it. The container may still be starting, or it may not speak HTTP.'], ko: ['페이지가 응답하지 않습니다', '포트는 공개되어 있지만 응답이 없습니다. 컨테이너가 아직 시작 중이거나 HTTP를 쓰지 않는 것일 수 있습니다.'] },
+/** The HTTP status of each refusal; the page's words are in lib/i18n (preview.refusals). */
+const refusals: Record<Refusal, { status: number }> = {
+  malformed: { status: 400 },
+  ended: { status: 404 },
+  notYours: { status: 403 },
+  notPublished: { status: 404 },
+  unreachable: { status: 502 },
 };
 
 const retries = 8;
@@ -49,17 +48,16 @@ const retryMs = 250;
 
 const pathPattern = /^\/preview\/([A-Za-z0-9_-]{32})\/(\d{1,5})(\/.*)?$/;
 
-function refusalPage(reason: Refusal, locale: 'en' | 'ko') {
-  const [title, text] = refusals[reason][locale];
+function refusalPage(reason: Refusal, locale: Locale) {
+  const { title, text } = messages[locale].preview.refusals[reason];
   const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html><html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1 style="font-size:1.4rem">${escape(title)}</h1><p>${escape(text)}</p></body></html>`;
 }
 
 /** Removes the course's own cookies (session, instructor): the learner's app has no business seeing them. */
-function withoutSessionCookie(cookie: string | undefined) {
+function withoutCourseCookies(cookie: string | undefined) {
   const kept = cookie?.split(';').filter((part) => {
-    const name = part.trim().split('=')[0]!;
-    return name !== sessionCookie && !name.startsWith('course_teach_');
+    return !isCourseCookie(part.trim().split('=')[0]!);
   });
   return kept?.length ? kept.join(';').trim() : undefined;
 }
@@ -80,7 +78,7 @@ export function createPreview(deps: PreviewDeps) {
   }
 
   function upstreamHeaders(request: IncomingMessage, address: string, port: number) {
-    const headers = { ...request.headers, host: `${address}:${port}`, cookie: withoutSessionCookie(request.headers.cookie) };
+    const headers = { ...request.headers, host: `${address}:${port}`, cookie: withoutCourseCookies(request.headers.cookie) };
     if (!headers.cookie) delete headers.cookie;
     return headers;
   }
@@ -100,8 +98,7 @@ export function createPreview(deps: PreviewDeps) {
     return out;
   }
 
-  function handle(request: IncomingMessage, response: ServerResponse): boolean {
-    if (!request.url?.startsWith(previewPrefix)) return false;
+  function handle(request: IncomingMessage, response: ServerResponse): void {
     const refuse = (reason: Refusal) => {
       if (response.headersSent) return response.destroy();
       response.writeHead(refusals[reason].status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
@@ -129,7 +126,6 @@ export function createPreview(deps: PreviewDeps) {
       },
       () => refuse('unreachable'),
     );
-    return true;
   }
 
   /** WebSockets of the previewed app: the upgrade request is passed on and the two sockets joined. */
@@ -138,7 +134,7 @@ export function createPreview(deps: PreviewDeps) {
     route(request).then(
       (target) => {
         if (typeof target === 'string') {
-          socket.end(`HTTP/1.1 ${refusals[target].status} ${refusals[target].en[0]}\r\nConnection: close\r\n\r\n`);
+          socket.end(`HTTP/1.1 ${refusals[target].status} ${messages.en.preview.refusals[target].title}\r\nConnection: close\r\n\r\n`);
           return;
         }
         const upstream = connect(target.port, target.address, () => {
@@ -155,5 +151,6 @@ export function createPreview(deps: PreviewDeps) {
     );
   }
 
-  return { handle, handleUpgrade };
+  const routes: Route[] = [{ method: 'ANY', path: `${previewPrefix}*`, handle: ({ request, response }) => handle(request, response) }];
+  return { routes, handleUpgrade };
 }

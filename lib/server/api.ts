@@ -1,106 +1,126 @@
 import '#server-only';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { describeProblem } from '../checks/describe';
 import { evaluate } from '../checks/evaluate';
-import { findCheck } from '../content/checks';
-import { readJson, refusePost, reply, type PostGuard } from './http';
-import type { Config } from './config';
+import { findCheck, sandboxNodesOf } from '../content/checks';
+import { messages } from '../i18n/messages';
 import type { Engine } from '../sandbox/engine';
 import type { SandboxManager } from '../sandbox/manager';
-import { newSessionToken, readCookie, sessionCookie, verifySessionToken } from './auth';
 import type { Store } from '../store';
+import { cookieHeader, newSessionToken, sessionCookie, sessionOf, sessionTokenOf, verifySessionToken } from './auth';
+import type { Config } from './config';
+import { reply } from './http';
+import { HttpError, type Route } from './routes';
 
 export interface ApiDeps {
   config: Config;
   engine: Engine;
   sandboxes: SandboxManager;
   store: Store;
-  /** Who may POST: the course's own origins, within a rate. */
-  guard: PostGuard;
   /** Told of every check a learner runs, so their class's dashboard can follow. */
   checked: (learner: string) => void;
 }
 
-/** Where a request carries the learner's session token: the cookie, or in an embedded lesson (where
- * browsers withhold cookies from iframes of other sites) an Authorization header, or for its WebSocket a
- * `course-token.<token>` subprotocol, since browsers let scripts set no other header there. */
-export function sessionTokenOf(request: IncomingMessage): string | undefined {
-  const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-  const protocol = request.headers['sec-websocket-protocol']?.split(',').map((p) => p.trim()).find((p) => p.startsWith(tokenProtocol));
-  return readCookie(request.headers.cookie, sessionCookie) ?? bearer ?? protocol?.slice(tokenProtocol.length);
-}
-
-export const tokenProtocol = 'course-token.';
-
-export const sessionOf = (request: IncomingMessage, secret: Buffer) => verifySessionToken(sessionTokenOf(request), secret);
-
 /**
- * The few HTTP endpoints that touch sandboxes. They live beside the WebSocket in the server process,
- * outside Next.js, so that nothing Next bundles ever imports the engine.
+ * The learner's endpoints: their session, their progress, their sandbox and its checks. They live beside
+ * the WebSocket in the server process, outside Next.js, so that nothing Next bundles imports the engine.
  */
-export function createApi({ config, engine, sandboxes, store, guard, checked }: ApiDeps) {
-  const setSession = (request: IncomingMessage, res: ServerResponse, token: string) => {
-    const secure = request.headers.origin?.startsWith('https:') || request.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
-    res.setHeader('set-cookie', `${sessionCookie}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=31536000${secure}`);
+export function apiRoutes({ config, engine, sandboxes, store, checked }: ApiDeps): Route[] {
+  const learner = (request: IncomingMessage) => {
+    const session = sessionOf(request, config.secret);
+    if (!session) throw new HttpError(401, 'no session');
+    return session;
   };
 
-  /** Returns false when the request is not for the API, so Next.js handles it. */
-  return function handle(request: IncomingMessage, res: ServerResponse): boolean {
-    const path = request.url?.split('?')[0] ?? '';
-    // The private link that carries a learner's progress to another browser: it is their session token.
-    const carried = /^\/continue\/([^/]+)$/.exec(path);
-    if (carried && request.method === 'GET') {
-      const token = decodeURIComponent(carried[1]!);
-      if (verifySessionToken(token, config.secret)) setSession(request, res, token);
-      res.writeHead(303, { location: '/', 'cache-control': 'no-store' }).end();
-      return true;
-    }
-    if (path === '/api/progress' && request.method === 'GET') {
-      const session = sessionOf(request, config.secret);
-      reply(res, 200, session ? store.progress(session) : { passed: {}, last: null });
-      return true;
-    }
-    if (!['/api/session', '/api/sandbox/reset', '/api/check', '/api/learner/link'].includes(path)) return false;
-    if (refusePost(request, res, guard)) return true;
-    const session = sessionOf(request, config.secret);
-
-    if (path === '/api/session') {
-      const token = session ? sessionTokenOf(request)! : newSessionToken(config.secret);
-      if (!session) setSession(request, res, token);
-      // An embedded lesson keeps its token itself; a page of the course leaves it in the HttpOnly cookie.
-      if (request.headers['x-course-embed'] === '1') reply(res, 200, { token });
-      else reply(res, 204);
-      return true;
-    }
-    if (path === '/api/learner/link') {
-      const token = sessionTokenOf(request);
-      if (!session || !token) return reply(res, 401, { error: 'no session' }), true;
-      reply(res, 200, { path: `/continue/${encodeURIComponent(token)}` });
-      return true;
-    }
-    if (path === '/api/sandbox/reset') {
-      if (!session) return reply(res, 401, { error: 'no session' }), true;
-      sandboxes.reset(session).then(
-        () => reply(res, 202),
-        (error: Error) => reply(res, 500, { error: error.message }),
-      );
-      return true;
-    }
-    // /api/check: the page says which check; the server finds it in the course and asks the learner's daemon.
-    if (!session) return reply(res, 401, { error: 'no session' }), true;
-    readJson(request)
-      .then(async (body) => {
-        const { path: page, id } = (body ?? {}) as { path?: unknown; id?: unknown };
+  return [
+    {
+      // The private link that carries a learner's progress to another browser: it is their session token.
+      method: 'GET',
+      path: '/continue/:token',
+      handle: ({ request, response, params }) => {
+        if (verifySessionToken(params.token, config.secret)) response.setHeader('set-cookie', cookieHeader(request, sessionCookie, params.token!));
+        response.writeHead(303, { location: '/', 'cache-control': 'no-store' }).end();
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/progress',
+      handle: ({ request, response }) => {
+        const session = sessionOf(request, config.secret);
+        reply(response, 200, session ? store.progress(session) : { passed: {}, last: null });
+      },
+    },
+    {
+      // A lesson page asks first thing, naming itself (`?lesson=/en/module/lesson`): its sandbox starts at once.
+      method: 'POST',
+      path: '/api/session',
+      handle: ({ request, response }) => {
+        const session = sessionOf(request, config.secret);
+        const token = session ? sessionTokenOf(request)! : newSessionToken(config.secret);
+        if (!session) response.setHeader('set-cookie', cookieHeader(request, sessionCookie, token));
+        const lesson = new URL(request.url ?? '', 'http://course').searchParams.get('lesson');
+        if (lesson) claimLesson(sandboxes, verifySessionToken(token, config.secret)!, lesson);
+        // An embedded lesson keeps its token itself; a page of the course leaves it in the HttpOnly cookie.
+        if (request.headers['x-course-embed'] === '1') reply(response, 200, { token });
+        else reply(response, 204);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/learner/link',
+      handle: ({ request, response }) => {
+        learner(request);
+        reply(response, 200, { path: `/continue/${encodeURIComponent(sessionTokenOf(request)!)}` });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/sandbox/reset',
+      handle: async ({ request, response }) => {
+        await sandboxes.reset(learner(request));
+        reply(response, 202);
+      },
+    },
+    {
+      // The page says which check; the server finds it in the course and asks the learner's own daemon.
+      method: 'POST',
+      path: '/api/check',
+      handle: async ({ request, response, json }) => {
+        const session = learner(request);
+        const { path: page, id } = ((await json()) ?? {}) as { path?: unknown; id?: unknown };
         const found = typeof page === 'string' && typeof id === 'string' ? await findCheck(page, id) : null;
-        if (!found) return reply(res, 404, { error: 'no such check' });
+        if (!found) throw new HttpError(404, 'no such check');
         const lease = sandboxes.lease(session);
-        if (!lease) return reply(res, 409, { error: found.locale === 'ko' ? '먼저 터미널을 열어 샌드박스를 시작하세요.' : 'Open the terminal first, so your sandbox is running.' });
+        if (!lease) throw new HttpError(409, messages[found.locale].checkReplies.openTerminalFirst);
         sandboxes.touch(session);
         const result = await evaluate(found.check, (args) => engine.run(lease.nodes[0]!, ['docker', ...args]));
         store.recordCheck(session, found.lesson, found.check.id, result.passed);
         checked(session);
-        reply(res, 200, result.passed ? { passed: true } : { passed: false, message: result.problem[found.locale], hint: found.check.hint });
-      })
-      .catch((error: Error) => reply(res, 400, { error: error.message }));
-    return true;
+        reply(response, 200, result.passed ? { passed: true } : { passed: false, message: describeProblem(result.problem, found.locale), hint: found.check.hint });
+      },
+    },
+  ];
+}
+
+/** Requests a browser makes ahead of a visit (link prefetches, speculation): they must start nothing. */
+const isPrefetch = (request: IncomingMessage) =>
+  request.headers['next-router-prefetch'] !== undefined || request.headers.purpose === 'prefetch' || /prefetch|prerender/.test(String(request.headers['sec-purpose'] ?? ''));
+
+/**
+ * A returning learner who opens a lesson page gets their sandbox started while the page loads. Only a
+ * real visit with a valid session claims: prefetches, crawlers and first visitors (who have no session
+ * yet; their page's own session call claims) start nothing.
+ */
+export function claimOnPageLoad({ config, sandboxes }: Pick<ApiDeps, 'config' | 'sandboxes'>) {
+  return (request: IncomingMessage) => {
+    if (request.method !== 'GET' || isPrefetch(request)) return;
+    const session = sessionOf(request, config.secret);
+    const path = request.url?.split('?')[0];
+    if (session && path) claimLesson(sandboxes, session, path);
   };
+}
+
+/** Starts the learner's sandbox for a lesson page while the page loads (nothing for a lesson without one, or a path that is no lesson). */
+function claimLesson(sandboxes: SandboxManager, session: string, pagePath: string) {
+  void sandboxNodesOf(pagePath).then((nodes) => nodes && sandboxes.claim(session, nodes), () => {});
 }

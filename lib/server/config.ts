@@ -42,6 +42,8 @@ export interface SandboxConfig {
   starts: number;
   /** A starting sandbox that shows no progress for this long has failed (a slow one that moves is waited for). */
   stallMs: number;
+  /** A sandbox a lesson page claimed goes back to the pool when no terminal connects within this time. */
+  claimMs: number;
   memoryBytes: number;
   cpus: number;
   pids: number;
@@ -115,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
       capacity: number(env, 'COURSE_SANDBOX_CAPACITY', 40),
       starts: Math.max(1, number(env, 'COURSE_SANDBOX_STARTS', 4)),
       stallMs: number(env, 'COURSE_SANDBOX_STALL_SECONDS', 60) * 1000,
+      claimMs: number(env, 'COURSE_SANDBOX_CLAIM_SECONDS', 60) * 1000,
       memoryBytes: bytes(env, 'COURSE_SANDBOX_MEMORY', '1g'),
       cpus: number(env, 'COURSE_SANDBOX_CPUS', 1),
       pids: number(env, 'COURSE_SANDBOX_PIDS', 512),

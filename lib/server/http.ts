@@ -7,43 +7,37 @@ export function reply(res: ServerResponse, status: number, body?: object): void 
   res.end(body ? JSON.stringify(body) : undefined);
 }
 
-/** A small JSON body; anything larger or malformed is refused. */
+/** A refusal with its HTTP status; the router answers `{ error, ...extra }`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: object = {},
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A small JSON body; a larger one is refused (413) and the rest of it is read and dropped, so the
+ * refusal still reaches the client; a malformed one is refused (400).
+ */
 export function readJson(request: IncomingMessage, limit = 4096): Promise<unknown> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new Error('request too large'));
-        request.destroy();
-      } else chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
     request.on('end', () => {
+      if (size > limit) return reject(new HttpError(413, `request too large (at most ${limit} bytes)`));
       try {
         resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch {
-        reject(new Error('request is not JSON'));
+        reject(new HttpError(400, 'request is not JSON'));
       }
     });
     request.on('error', reject);
   });
-}
-
-export interface PostGuard {
-  allowedOrigins: string[];
-  allow: (request: IncomingMessage) => boolean;
-}
-
-/**
- * Refuses a request that changes something unless it is a POST from one of the course's own origins
- * (browsers send Origin on every POST: an exact match keeps other sites from acting for a learner) and
- * within the client's request rate. Returns true when it has answered.
- */
-export function refusePost(request: IncomingMessage, res: ServerResponse, guard: PostGuard): boolean {
-  if (request.method !== 'POST') reply(res, 405, { error: 'use POST' });
-  else if (!guard.allowedOrigins.includes(request.headers.origin ?? '')) reply(res, 403, { error: 'origin not allowed' });
-  else if (!guard.allow(request)) reply(res, 429, { error: 'too many requests' });
-  else return false;
-  return true;
 }
