@@ -1,18 +1,18 @@
 'use client';
 
 import { useEffect, useState, type ComponentType } from 'react';
-import type { Locale } from '@/lib/i18n';
 import { Notice } from './Notice';
-import type { TerminalAppProps } from './TerminalApp';
+import type { TerminalAppProps, TerminalWords } from './TerminalApp.client';
 
 /** xterm and everything around it load only after the lesson is on screen, so the lesson page stays light. */
-export function LazyTerminal({ locale, nodes, statePanel, title, starting, connecting, loadFailed }: { locale: Locale; nodes: number; statePanel: boolean; title: string; starting: string; connecting: string; loadFailed: string }) {
+export function LazyTerminal({ words, nodes, statePanel, title }: { words: TerminalWords; nodes: number; statePanel: boolean; title: string }) {
+  const { starting, connecting, loadFailed } = words.terminal;
   const [App, setApp] = useState<ComponentType<TerminalAppProps> | null>(null);
   const [failed, setFailed] = useState(false);
 
   useEffect(() => {
     let live = true;
-    import('./TerminalApp').then(
+    import('./TerminalApp.client').then(
       (module) => live && setApp(() => module.TerminalApp),
       () => live && setFailed(true),
     );
@@ -21,7 +21,7 @@ export function LazyTerminal({ locale, nodes, statePanel, title, starting, conne
     };
   }, []);
 
-  if (App) return <App locale={locale} nodes={nodes} statePanel={statePanel} />;
+  if (App) return <App words={words} nodes={nodes} statePanel={statePanel} />;
   return (
     <div className="flex h-full flex-col">
       <div className="flex h-10 shrink-0 items-center border-b border-slate-800 px-3 text-sm text-slate-300">{title}</div>

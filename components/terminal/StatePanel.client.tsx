@@ -1,11 +1,13 @@
+'use client';
+
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { StateUpdate, DockerState } from '@/lib/docker-state';
-import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/i18n/messages';
+import type { PictureWords } from '@/lib/docker-state/words';
+import { format } from '@/lib/i18n/format';
 import { readSetting, writeSetting } from '@/lib/client/settings';
 
 // The drawing loads only when the panel is first opened.
-const DockerPicture = lazy(() => import('./DockerPicture').then((module) => ({ default: module.DockerPicture })));
+const DockerPicture = lazy(() => import('./DockerPicture.client').then((module) => ({ default: module.DockerPicture })));
 
 const openKey = 'docker-state-open';
 /** A single command settles within this; only a longer wait is worth saying "catching up". */
@@ -51,8 +53,7 @@ function useDelayed(value: boolean, delayMs: number): boolean {
 }
 
 /** Beside the terminal: a collapsible picture of the Docker objects of the node the tab shows. */
-export function StatePanel({ locale, feed }: { locale: Locale; feed: DockerStateFeed }) {
-  const t = messages[locale].dockerState;
+export function StatePanel({ t, feed }: { t: PictureWords; feed: DockerStateFeed }) {
   const { open, toggle, state, catchingUp } = feed;
   const slow = useDelayed(catchingUp, catchingUpDelayMs);
   const busy = open && (!state || slow);
@@ -86,7 +87,7 @@ export function StatePanel({ locale, feed }: { locale: Locale; feed: DockerState
           </svg>
           {t.title}
         </button>
-        {open && counts && <span className="truncate text-slate-500 dark:text-slate-400">{t.counts(counts)}</span>}
+        {open && counts && <span className="truncate text-slate-500 dark:text-slate-400">{format(t.counts, counts)}</span>}
         {busy && (
           <span role="status" data-testid="docker-state-catching-up" className="ml-auto flex shrink-0 items-center gap-1.5 text-amber-700 dark:text-amber-300">
             <span aria-hidden="true" className="h-2 w-2 animate-pulse rounded-full bg-amber-500" />
@@ -98,7 +99,7 @@ export function StatePanel({ locale, feed }: { locale: Locale; feed: DockerState
         <div id="docker-state-picture" className="min-h-0 flex-1 overflow-y-auto px-2 pb-2">
           {state && (
             <Suspense fallback={null}>
-              <DockerPicture state={state} locale={locale} />
+              <DockerPicture state={state} t={t} />
             </Suspense>
           )}
         </div>

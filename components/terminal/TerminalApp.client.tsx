@@ -1,11 +1,14 @@
+'use client';
+
 import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
-import type { Locale } from '@/lib/i18n';
-import { messages } from '@/lib/i18n/messages';
+import type { Messages } from '@/lib/i18n/en';
+import { format } from '@/lib/i18n/format';
 import { sessionHeaders } from '@/lib/client/session';
 import { runEvent, type RunDetail } from '@/lib/client/run-command';
-import { TerminalView } from './TerminalView';
-import { StatePanel, useDockerState } from './StatePanel';
+import { TerminalView } from './TerminalView.client';
+import { StatePanel, useDockerState } from './StatePanel.client';
 import { readSetting, writeSetting } from '@/lib/client/settings';
+import { nodeName, tabNamePattern } from '@/lib/terminal-protocol';
 
 const tabsKey = 'terminal-tabs';
 const fontSizeKey = 'terminal-font-size';
@@ -20,7 +23,7 @@ interface Tabs {
   active: string;
 }
 
-const isTabId = (id: unknown): id is string => typeof id === 'string' && /^[a-z0-9]{1,16}$/.test(id);
+const isTabId = (id: unknown): id is string => typeof id === 'string' && tabNamePattern.test(id);
 
 /** Tab ids outlive the page: each names a shell on the server that the learner gets back after a reload. */
 function loadTabs(): Tabs {
@@ -63,8 +66,11 @@ function ToolButton({ label, onClick, disabled, pressed, children }: { label: st
 
 const icon = { width: 16, height: 16, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true } as const;
 
+/** The words of the terminal and of its state panel, in the page's language. */
+export type TerminalWords = Pick<Messages, 'terminal' | 'dockerState'>;
+
 export interface TerminalAppProps {
-  locale: Locale;
+  words: TerminalWords;
   /** How many machines the lesson's lab has: 1 for one Docker host, more for a Swarm lab. */
   nodes: number;
   /** Whether the lesson shows the picture of the learner's Docker beside the shell. */
@@ -72,14 +78,14 @@ export interface TerminalAppProps {
 }
 
 /** The terminal's tabs and tools around the shell of the active tab. */
-export function TerminalApp({ locale, nodes, statePanel }: TerminalAppProps) {
-  return nodes > 1 ? <LabTerminal locale={locale} nodes={nodes} statePanel={statePanel} /> : <ShellTabs locale={locale} statePanel={statePanel} />;
+export function TerminalApp({ words, nodes, statePanel }: TerminalAppProps) {
+  return nodes > 1 ? <LabTerminal words={words} nodes={nodes} statePanel={statePanel} /> : <ShellTabs words={words} statePanel={statePanel} />;
 }
 
 /** A lab: one tab per node, named as the node, and each lesson command typed into its node's tab. */
-function LabTerminal({ locale, nodes, statePanel }: TerminalAppProps) {
-  const t = messages[locale].terminal;
-  const names = Array.from({ length: nodes }, (_, i) => `node${i + 1}`);
+function LabTerminal({ words, nodes, statePanel }: TerminalAppProps) {
+  const t = words.terminal;
+  const names = Array.from({ length: nodes }, (_, i) => nodeName(i));
   const [active, setActive] = useState(1);
   const [pending, setPending] = useState<{ node: number; command: string } | null>(null);
   const tools = useTools();
@@ -103,9 +109,9 @@ function LabTerminal({ locale, nodes, statePanel }: TerminalAppProps) {
 
   return (
     <TerminalFrame
-      locale={locale}
+      t={t}
       tools={tools}
-      tabs={names.map((name) => ({ id: name, label: name, title: t.nodeTabTitle(name) }))}
+      tabs={names.map((name) => ({ id: name, label: name, title: format(t.nodeTabTitle, { name }) }))}
       active={names[active - 1]!}
       onSelect={(id) => {
         // The picture is of the node the tab shows.
@@ -118,7 +124,6 @@ function LabTerminal({ locale, nodes, statePanel }: TerminalAppProps) {
         tabId={names[active - 1]!}
         node={{ index: active, count: nodes }}
         initialCommand={pending?.node === active ? pending.command : undefined}
-        locale={locale}
         t={t}
         fontSize={tools.fontSize}
         screenReader={tools.screenReader}
@@ -126,14 +131,14 @@ function LabTerminal({ locale, nodes, statePanel }: TerminalAppProps) {
         watchState={statePanel && docker.open}
         onState={docker.onState}
       />
-      {statePanel && <StatePanel locale={locale} feed={docker} />}
+      {statePanel && <StatePanel t={words.dockerState} feed={docker} />}
     </TerminalFrame>
   );
 }
 
 /** One Docker host: shell tabs the learner opens and closes, remembered across reloads. */
-function ShellTabs({ locale, statePanel }: { locale: Locale; statePanel: boolean }) {
-  const t = messages[locale].terminal;
+function ShellTabs({ words, statePanel }: { words: TerminalWords; statePanel: boolean }) {
+  const t = words.terminal;
   const [tabs, setTabs] = useState(loadTabs);
   const [focusTerminal, setFocusTerminal] = useState(false);
   const tools = useTools();
@@ -163,9 +168,9 @@ function ShellTabs({ locale, statePanel }: { locale: Locale; statePanel: boolean
 
   return (
     <TerminalFrame
-      locale={locale}
+      t={t}
       tools={tools}
-      tabs={tabs.ids.map((id, index) => ({ id, label: t.tab(index + 1) }))}
+      tabs={tabs.ids.map((id, index) => ({ id, label: format(t.tab, { n: index + 1 }) }))}
       active={tabs.active}
       onSelect={select}
       onClose={tabs.ids.length > 1 ? close : undefined}
@@ -175,7 +180,6 @@ function ShellTabs({ locale, statePanel }: { locale: Locale; statePanel: boolean
         key={tabs.active}
         tabId={tabs.active}
         node={{ index: 1, count: 1 }}
-        locale={locale}
         t={t}
         fontSize={tools.fontSize}
         screenReader={tools.screenReader}
@@ -183,7 +187,7 @@ function ShellTabs({ locale, statePanel }: { locale: Locale; statePanel: boolean
         watchState={statePanel && docker.open}
         onState={docker.onState}
       />
-      {statePanel && <StatePanel locale={locale} feed={docker} />}
+      {statePanel && <StatePanel t={words.dockerState} feed={docker} />}
     </TerminalFrame>
   );
 }
@@ -205,7 +209,7 @@ interface FrameTab {
 
 /** The tab bar and tools around the shell in view. */
 function TerminalFrame({
-  locale,
+  t,
   tools,
   tabs,
   active,
@@ -214,7 +218,7 @@ function TerminalFrame({
   onAdd,
   children,
 }: {
-  locale: Locale;
+  t: TerminalWords['terminal'];
   tools: ReturnType<typeof useTools>;
   tabs: FrameTab[];
   active: string;
@@ -223,7 +227,6 @@ function TerminalFrame({
   onAdd?: () => void;
   children: ReactNode;
 }) {
-  const t = messages[locale].terminal;
   const [resetFailed, setResetFailed] = useState(false);
   const { fontSize, setFontSize, screenReader, setScreenReader } = tools;
 

@@ -1,17 +1,20 @@
+'use client';
+
 import '@xterm/xterm/css/xterm.css';
 import { FitAddon } from '@xterm/addon-fit';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
-import type { Messages } from '@/lib/i18n/messages';
+import type { Messages } from '@/lib/i18n/en';
+import { format } from '@/lib/i18n/format';
 import { commandKeystrokes, runEvent, terminalPresence, type RunDetail } from '@/lib/client/run-command';
 import { emitCourseEvent } from '@/lib/client/course-events';
-import { CloseCode, type PublishedPort } from '@/lib/terminal-protocol';
+import type { PublishedPort } from '@/lib/terminal-protocol';
 import type { StateUpdate } from '@/lib/docker-state';
-import type { Locale } from '@/lib/i18n';
 import { TerminalConnection, tabSocketPath, type ConnectionState, type NodeChoice } from './connection';
 import { isMac, terminalKeys } from './keys';
 import { Notice } from './Notice';
+import { durationText, queuedText } from './status-text';
 
 declare global {
   interface Window {
@@ -114,7 +117,6 @@ export interface TerminalViewProps {
   node: NodeChoice;
   /** A lesson command to type once the shell is there (a Run button that asked for this node's tab). */
   initialCommand?: string;
-  locale: Locale;
   t: Messages['terminal'];
   fontSize: number;
   screenReader: boolean;
@@ -127,7 +129,7 @@ export interface TerminalViewProps {
 }
 
 /** One shell: xterm on one socket, with what the sandbox is doing shown around it. */
-export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize, screenReader, autoFocus, watch, watchState = false, onState }: TerminalViewProps) {
+export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenReader, autoFocus, watch, watchState = false, onState }: TerminalViewProps) {
   const host = useRef<HTMLDivElement>(null);
   const terminalRef = useRef<{ terminal: Terminal; fit: FitAddon; connection: TerminalConnection } | null>(null);
   const [state, setState] = useState<ConnectionState>({ phase: 'connecting' });
@@ -218,22 +220,22 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
 
   const dataState = dataStateOf(state);
   const reason = state.phase === 'reconnecting' || state.phase === 'closed' ? state.reason : null;
-  const reasonText = reason ? CloseCode[reason][locale] : null;
+  const reasonText = reason ? t.closeReasons[reason] : null;
 
   let line: string;
   if (state.phase === 'reconnecting') line = reasonText ?? t.reconnecting;
   else if (state.phase === 'closed') line = reasonText ?? t.closed;
   else if (status?.state === 'starting') line = t.starting;
   else if (status?.state === 'resetting') line = t.resetting;
-  else if (status?.state === 'queued') line = t.queued(status);
-  else if (status?.state === 'ready') line = `${t.connected} · ${t.expiresIn(Math.max(0, Math.floor((status.expiresAt - now) / 60_000)))}`;
+  else if (status?.state === 'queued') line = queuedText(t, status);
+  else if (status?.state === 'ready') line = `${t.connected} · ${format(t.expiresIn, { minutes: Math.max(0, Math.floor((status.expiresAt - now) / 60_000)) })}`;
   else if (warning) line = t.connected;
   else line = t.connecting;
 
   let overlay: string | null = null;
   if (state.phase === 'reconnecting') overlay = reasonText ? `${reasonText} ${t.reconnecting}` : t.reconnecting;
   else if (state.phase === 'closed') overlay = reasonText ?? t.closed;
-  else if (status?.state === 'queued') overlay = t.queued(status);
+  else if (status?.state === 'queued') overlay = queuedText(t, status);
   else if (status?.state === 'resetting') overlay = t.resetting;
   else if (dataState !== 'ready') overlay = t.starting;
 
@@ -241,7 +243,7 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
     <div className="flex min-h-0 flex-1 flex-col">
       {warning && (
         <p role="alert" className="shrink-0 bg-amber-300 px-3 py-1.5 text-sm font-medium text-amber-950">
-          {(warning.reason === 'idle' ? t.warnIdle : t.warnTtl)(t.duration(warning.endsAt - now))}
+          {format(warning.reason === 'idle' ? t.warnIdle : t.warnTtl, { time: durationText(t, warning.endsAt - now) })}
         </p>
       )}
       <div className="relative min-h-0 flex-1">
@@ -271,11 +273,11 @@ export function TerminalView({ tabId, node, initialCommand, locale, t, fontSize,
               href={url}
               target="_blank"
               rel="noopener"
-              title={t.openPortTitle(port)}
+              title={format(t.openPortTitle, { port })}
               data-testid="preview-link"
               className="inline-flex items-center gap-1 rounded border border-emerald-700 px-2 py-0.5 text-xs font-medium text-emerald-300 hover:bg-emerald-950 focus-visible:outline-2 focus-visible:outline-emerald-400"
             >
-              {t.openPort(port)}
+              {format(t.openPort, { port })}
               <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true">
                 <path d="M3 1h6v6M9 1L2 8" fill="none" stroke="currentColor" strokeWidth="1.5" />
               </svg>

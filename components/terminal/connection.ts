@@ -1,7 +1,7 @@
 import 'client-only';
 import { ensureSession, forgetSession, socketProtocols } from '@/lib/client/session';
 import type { StateUpdate } from '@/lib/docker-state';
-import { CloseCode, closeReasonOf, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
+import { CloseCode, closeReasonOf, socketPath, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
 
 /** Output handed to xterm but not yet drawn: above the high mark the server is asked to pause, below the low one to resume. */
 export const flowHighWatermark = 1024 * 1024;
@@ -43,7 +43,7 @@ const encoder = new TextEncoder();
 const sameSize = (a: Size | null, b: Size | null) => a?.cols === b?.cols && a?.rows === b?.rows;
 
 /** Where a learner's tab connects: its shell, on its node of the lab. */
-export const tabSocketPath = (tabId: string, node: NodeChoice) => `/ws/terminal?tab=${encodeURIComponent(tabId)}&nodes=${node.count}&node=${node.index}`;
+export const tabSocketPath = (tabId: string, node: NodeChoice) => socketPath({ tab: tabId, nodes: node.count, node: node.index });
 
 /** One terminal tab's socket: reconnects with backoff, keeps the server's size in step, and applies flow control. */
 export class TerminalConnection {

@@ -86,8 +86,6 @@ export interface Swarm {
   tasks: Task[];
 }
 
-export type Kind = 'images' | 'containers' | 'networks' | 'volumes';
-
 export interface DockerState {
   images: Image[];
   containers: Container[];
@@ -95,7 +93,7 @@ export interface DockerState {
   volumes: Volume[];
   swarm: Swarm | null;
   /** How many of each were left out to keep the picture (and the message) small. */
-  more: Record<Kind | 'tasks', number>;
+  more: Record<Exclude<Kind, 'nodes' | 'services'>, number>;
 }
 
 /** What the server sends: the picture, and whether changes are still on their way into it. */
@@ -111,25 +109,97 @@ export const caps = { images: 20, layers: 30, containers: 40, networks: 20, volu
 
 export const emptyState: DockerState = { images: [], containers: [], networks: [], volumes: [], swarm: null, more: { images: 0, containers: 0, networks: 0, volumes: 0, tasks: 0 } };
 
-/** Keys every object of a picture, e.g. "containers:web"; the browser highlights by them. */
-export function objectKeys(state: DockerState): Map<string, string> {
-  const keys = new Map<string, string>();
-  const add = (key: string, value: unknown) => keys.set(key, JSON.stringify(value));
-  for (const image of state.images) add(`images:${image.id}`, image);
-  // A container's status text ("Up 5 seconds") ages by itself: only a new state is a change.
-  for (const { status: _, ...container } of state.containers) add(`containers:${container.id}`, container);
-  for (const network of state.networks) add(`networks:${network.id}`, network);
-  for (const volume of state.volumes) add(`volumes:${volume.name}`, volume);
-  for (const node of state.swarm?.nodes ?? []) add(`nodes:${node.id}`, node);
-  for (const service of state.swarm?.services ?? []) add(`services:${service.id}`, service);
-  for (const task of state.swarm?.tasks ?? []) add(`tasks:${task.id}`, task);
-  return keys;
+/** The objects of each kind a picture holds. */
+export interface ObjectsByKind {
+  images: Image;
+  containers: Container;
+  networks: Network;
+  volumes: Volume;
+  nodes: SwarmNode;
+  services: Service;
+  tasks: Task;
+}
+
+export type Kind = keyof ObjectsByKind;
+
+interface KindOfObject<Item> {
+  list: (state: DockerState) => Item[];
+  /** What tells it from the others of its kind, as Docker does. */
+  id: (object: Item) => string;
+  /** The name a learner knows it by. */
+  name: (object: Item) => string;
+  /** What of it counts for "changed"; all of it unless said. */
+  compared?: (object: Item) => unknown;
+}
+
+const objectKinds: { [K in Kind]: KindOfObject<ObjectsByKind[K]> } = {
+  images: { list: (state) => state.images, id: (image) => image.id, name: (image) => image.tags[0] ?? image.id },
+  containers: {
+    list: (state) => state.containers,
+    id: (container) => container.id,
+    name: (container) => container.name,
+    // A container's status text ("Up 5 seconds") ages by itself: only a new state is a change.
+    compared: ({ status: _, ...container }) => container,
+  },
+  networks: { list: (state) => state.networks, id: (network) => network.id, name: (network) => network.name },
+  // Docker names volumes and gives them no other id.
+  volumes: { list: (state) => state.volumes, id: (volume) => volume.name, name: (volume) => volume.name },
+  nodes: { list: (state) => state.swarm?.nodes ?? [], id: (node) => node.id, name: (node) => node.hostname },
+  services: { list: (state) => state.swarm?.services ?? [], id: (service) => service.id, name: (service) => service.name },
+  tasks: { list: (state) => state.swarm?.tasks ?? [], id: (task) => task.id, name: (task) => task.id },
+};
+
+/** Every kind, in the order the picture draws them and a sentence about a change names them. */
+export const kinds = Object.keys(objectKinds) as Kind[];
+
+/** One object of a picture, e.g. "containers:bb215a8a5c63"; the browser highlights and selects by them. */
+export type ObjectKey = `${Kind}:${string}`;
+
+export function objectKey(kind: Kind, id: string): ObjectKey {
+  return `${kind}:${id}`;
+}
+
+/** The kind and id an `objectKey` was made of; ids may hold ':' themselves, kinds never do. */
+export function parseObjectKey(key: ObjectKey): { kind: Kind; id: string } {
+  const colon = key.indexOf(':');
+  return { kind: key.slice(0, colon) as Kind, id: key.slice(colon + 1) };
+}
+
+/** The key of an object of the given kind. */
+function keyOf<K extends Kind>(kind: K, object: ObjectsByKind[K]): ObjectKey {
+  return objectKey(kind, objectKinds[kind].id(object));
+}
+
+/** Every object of one kind in a picture. */
+export function objectsOf<K extends Kind>(state: DockerState, kind: K): ObjectsByKind[K][] {
+  return objectKinds[kind].list(state);
+}
+
+/** The object of that kind and id, if the picture holds it. */
+export function findObject<K extends Kind>(state: DockerState, kind: K, id: string): ObjectsByKind[K] | undefined {
+  return objectsOf(state, kind).find((object) => objectKinds[kind].id(object) === id);
+}
+
+/** The name a learner knows an object by. */
+export function objectName<K extends Kind>(kind: K, object: ObjectsByKind[K]): string {
+  return objectKinds[kind].name(object);
+}
+
+/** The objects of one kind, each under its key, as compared between pictures. */
+function comparedObjects<K extends Kind>(state: DockerState, kind: K): [ObjectKey, string][] {
+  const { compared = (object) => object } = objectKinds[kind];
+  return objectsOf(state, kind).map((object) => [keyOf(kind, object), JSON.stringify(compared(object))]);
+}
+
+/** Every object of a picture, by key, as compared between pictures. */
+export function objectKeys(state: DockerState): Map<ObjectKey, string> {
+  return new Map(kinds.flatMap((kind) => comparedObjects(state, kind)));
 }
 
 export interface Change {
-  added: string[];
-  changed: string[];
-  removed: string[];
+  added: ObjectKey[];
+  changed: ObjectKey[];
+  removed: ObjectKey[];
 }
 
 /** What differs between two pictures, by object key. */
