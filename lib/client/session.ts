@@ -1,4 +1,5 @@
 import 'client-only';
+import { socketProtocol, tokenProtocolPrefix } from '../terminal-protocol';
 /**
  * The learner's session as the browser holds it. On the course's own pages it is an HttpOnly cookie the
  * page never sees. In a lesson embedded in another site the browser keeps cookies from the iframe, so
@@ -47,4 +48,4 @@ export function forgetSession(): void {
 export const sessionHeaders = (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 
 /** WebSocket subprotocols: the token rides as the second one where there is no cookie. */
-export const socketProtocols = (): string[] => (token ? ['course', `course-token.${token}`] : ['course']);
+export const socketProtocols = (): string[] => (token ? [socketProtocol, `${tokenProtocolPrefix}${token}`] : [socketProtocol]);

@@ -2,8 +2,18 @@ import '#server-only';
 import { readCourse } from './output';
 import { isLocale, type Locale } from '../i18n';
 import type { Check } from '../checks/schema';
+import { sandboxNodes } from './schema';
 
 const lessonPath = /^\/([a-z]{2})\/([a-z0-9-]+)\/([a-z0-9-]+)\/?$/;
+const embedPath = /^\/embed(\/[a-z]{2}\/[a-z0-9-]+\/[a-z0-9-]+\/?)$/;
+
+/** How many sandboxes the lesson at a page's path (in the course or embedded) needs, 0 for none; null when the path is no lesson. */
+export async function sandboxNodesOf(pagePath: string): Promise<number | null> {
+  const match = lessonPath.exec(embedPath.exec(pagePath)?.[1] ?? pagePath);
+  if (!match || !isLocale(match[1])) return null;
+  const lesson = (await readCourse(match[1])).modules.find((m) => m.slug === match[2])?.lessons.find((l) => l.slug === match[3]);
+  return lesson ? sandboxNodes[lesson.sandbox] : null;
+}
 
 /** The check a lesson page asks for, from the compiled course: the browser names it, never defines it. */
 export async function findCheck(pagePath: string, id: string): Promise<{ locale: Locale; lesson: string; check: Check } | null> {

@@ -1,6 +1,7 @@
 import '#server-only';
 import { EventEmitter } from 'node:events';
 import type { SandboxConfig } from '../server/config';
+import { nodeName } from '../terminal-protocol';
 import type { Engine } from './engine';
 import { poolPattern, SandboxSupply, type WaitListener } from './supply';
 
@@ -12,6 +13,10 @@ export interface Lease {
   assignedAt: number;
   lastActive: number;
   warned: Set<WarningReason>;
+  /** A terminal has used it; until then a lesson page's claim may give it back. */
+  used: boolean;
+  /** Claimed by a lesson page ahead of its terminal: given back at this time unless a terminal comes first. */
+  claimUntil?: number;
 }
 
 export type WarningReason = 'ttl' | 'idle';
@@ -29,10 +34,6 @@ const leaseName = (session: string, assignedAt: number, node = 1) => `course-s-$
 const leasePattern = /^course-s-([0-9a-f]{32})-([0-9a-z]+)(?:-n([2-9]))?$/;
 /** The private network that joins the nodes of one learner's lab. */
 export const labNetworkName = (session: string) => `course-lab-${session}`;
-/** The largest lab a lesson can ask for (the Swarm module's: one manager, two workers). */
-export const maxLabNodes = 3;
-/** Nodes are called node1, node2, …: hostnames, lab network names and terminal tab names at once. */
-export const nodeName = (index: number) => `node${index + 1}`;
 
 /** One piece of work per session at a time: a second caller waits for the first one's result. */
 function shared<T>(running: Map<string, Promise<T>>, session: string, start: () => Promise<T>): Promise<T> {
@@ -83,7 +84,7 @@ export class SandboxManager extends EventEmitter<Events> {
       const lease = leasePattern.exec(sandbox.name);
       const assignedAt = lease ? parseInt(lease[2]!, 36) : 0;
       if (lease && !lease[3] && sandbox.running && now - assignedAt < this.config.ttlMs) {
-        this.leases.set(lease[1]!, { session: lease[1]!, nodes: [sandbox.id], assignedAt, lastActive: now, warned: new Set() });
+        this.leases.set(lease[1]!, { session: lease[1]!, nodes: [sandbox.id], assignedAt, lastActive: now, warned: new Set(), used: true });
       } else if (!lease && sandbox.running && poolPattern.test(sandbox.name) && this.supply.adopt(sandbox.id)) {
         continue;
       } else if (!lease?.[3]) {
@@ -135,6 +136,26 @@ export class SandboxManager extends EventEmitter<Events> {
    * it; a new learner's lab is asked for whole, so it takes one place in the queue.
    */
   async acquire(session: string, onWait: WaitListener = () => {}, signal?: AbortSignal, nodes = 1): Promise<Lease> {
+    const lease = await this.prepare(session, onWait, signal, nodes);
+    lease.used = true;
+    return lease;
+  }
+
+  /**
+   * Starts getting the learner's sandbox (or lab) ready while their lesson page loads, so the terminal
+   * finds it waiting. Unused for `claimMs`, it goes back to the pool.
+   */
+  claim(session: string, nodes: number): void {
+    if (this.leases.has(session) || this.acquiring.has(session)) return;
+    this.prepare(session, () => {}, undefined, nodes).then(
+      (lease) => {
+        if (!lease.used) lease.claimUntil = this.now() + this.config.claimMs;
+      },
+      () => {},
+    );
+  }
+
+  private async prepare(session: string, onWait: WaitListener, signal: AbortSignal | undefined, nodes: number): Promise<Lease> {
     const lease = this.leases.get(session) ?? (await shared(this.acquiring, session, () => this.assign(session, nodes, onWait, signal)));
     lease.lastActive = this.now();
     while (lease.nodes.length < nodes) {
@@ -152,7 +173,7 @@ export class SandboxManager extends EventEmitter<Events> {
       await this.release([first!, ...more]);
       throw error;
     }
-    const lease: Lease = { session, nodes: [first!], assignedAt, lastActive: assignedAt, warned: new Set() };
+    const lease: Lease = { session, nodes: [first!], assignedAt, lastActive: assignedAt, warned: new Set(), used: false };
     this.leases.set(session, lease);
     // Registered with the lease, so another tab of the lab waits for these nodes instead of asking again.
     if (more.length) void shared(this.growing, session, () => this.addNodes(lease, more)).catch(() => {});
@@ -226,6 +247,15 @@ export class SandboxManager extends EventEmitter<Events> {
     await this.end(session, 'gone');
   }
 
+  /** A claimed sandbox no terminal came for: a single one is still fresh and goes back to the pool; a lab goes. */
+  private async giveBack(lease: Lease): Promise<void> {
+    this.leases.delete(lease.session);
+    if (lease.nodes.length > 1) {
+      await this.release(lease.nodes);
+      await this.engine.removeNetwork(labNetworkName(lease.session)).catch(() => {});
+    } else await this.supply.giveBack(lease.nodes[0]!);
+  }
+
   /** The one way a handed-out sandbox goes: removed, and its place given back to the supply. */
   private async release(ids: string[]): Promise<void> {
     await Promise.all(ids.map((id) => this.engine.remove(id).catch((error: Error) => console.error(`removing a sandbox: ${error.message}`))));
@@ -253,6 +283,7 @@ export class SandboxManager extends EventEmitter<Events> {
       for (const lease of [...this.leases.values()]) {
         const { expiresAt, idleEndsAt } = this.deadlines(lease);
         if (!running.has(lease.nodes[0]!)) await this.end(lease.session, 'gone');
+        else if (!lease.used && lease.claimUntil !== undefined && now >= lease.claimUntil) await this.giveBack(lease);
         else if (now >= expiresAt) await this.end(lease.session, 'expired');
         else if (now >= idleEndsAt) await this.end(lease.session, 'idle');
         else {

@@ -75,7 +75,7 @@ export class SandboxSupply {
   private out = 0;
 
   constructor(
-    private readonly engine: Pick<Engine, 'create' | 'waitReady' | 'remove'>,
+    private readonly engine: Pick<Engine, 'create' | 'waitReady' | 'remove' | 'rename'>,
     private readonly config: SandboxConfig,
     private readonly now: () => number = Date.now,
   ) {}
@@ -88,6 +88,18 @@ export class SandboxSupply {
   release(count: number): void {
     this.out -= count;
     this.pump();
+  }
+
+  /** A sandbox handed out but never used (a page claimed it and no terminal came): warm again, or gone when the pool is full. */
+  async giveBack(id: string): Promise<void> {
+    try {
+      if (this.pool.length >= this.config.poolSize && !this.queue.length) throw new Error('the pool is full');
+      await this.engine.rename(id, poolName());
+      this.pool.push(id);
+    } catch {
+      await this.engine.remove(id).catch(() => {});
+    }
+    this.release(1);
   }
 
   /** Sandboxes a previous run handed out, and this one adopted. */

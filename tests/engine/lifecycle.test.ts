@@ -37,6 +37,29 @@ describe('sandbox lifecycle on the real engine', () => {
     await removeAllSandboxes();
   });
 
+  it('starts a sandbox for a lesson page, hands it to the terminal, and gives an unused one back to the pool', async () => {
+    // Room for one: the pool does not refill while the claim holds its sandbox.
+    const sandboxes = manager({ poolSize: 1, capacity: 1, claimMs: 1000, reapIntervalMs: 200 });
+    await sandboxes.start();
+    await until(() => sandboxes.counts.pooled === 1, 30_000);
+    const page = newSession();
+    sandboxes.claim(page, 1);
+    await until(() => sandboxes.lease(page) !== undefined);
+    const claimed = sandboxes.lease(page)!.nodes[0]!;
+    // No terminal came: the same fresh sandbox is warm in the pool again, under a pool name.
+    await until(() => sandboxes.lease(page) === undefined && sandboxes.counts.pooled === 1, 15_000);
+    expect((await engine.list(config.sandbox.instance)).map((s) => [s.id, s.name.replace(/[0-9a-f]{12}$/, '…')])).toEqual([[claimed, 'course-pool-…']]);
+
+    const learner = newSession();
+    sandboxes.claim(learner, 1);
+    const lease = await sandboxes.acquire(learner);
+    expect(lease.nodes[0]).toBe(claimed);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(sandboxes.lease(learner)).toBe(lease);
+    await sandboxes.reset(learner);
+    sandboxes.stop();
+  });
+
   it('warns before the time limit, then removes the sandbox', async () => {
     const sandboxes = manager({ ttlMs: 4000, warnMs: 2500 });
     const events: string[] = [];
