@@ -12,7 +12,7 @@ import { previewBench } from './preview';
 import { sandboxBench } from './sandbox';
 import { startsBench } from './starts';
 import { stateBench } from './state';
-import { terminalBench } from './terminal';
+import { promptBench, terminalBench } from './terminal';
 
 // Port and instance can be moved, so a benchmark never meets someone else's server or sandboxes.
 const port = Number(process.env.COURSE_BENCH_PORT ?? 3200);
@@ -27,13 +27,14 @@ const config = loadConfig(env);
 const engine = Engine.connect(config.engine);
 
 const rows: Row[] = [];
-if (wanted('page') || wanted('terminal') || wanted('preview') || wanted('state')) {
+if (['page', 'terminal', 'prompt', 'preview', 'state'].some(wanted)) {
   await withServer(env, async (pid) => {
     if (wanted('page')) {
       console.error('page weight');
       rows.push(...(await pageWeight(baseUrl, '/en/virtualization/from-vms-to-containers')));
     }
     if (wanted('terminal')) rows.push(...(await terminalBench(baseUrl, engine, config.sandbox.instance, pid, quick ? 20 : 100)));
+    if (wanted('prompt')) rows.push(...(await promptBench(baseUrl, quick ? 3 : 10)));
     if (wanted('preview')) rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
     if (wanted('state')) rows.push(...(await stateBench(baseUrl, engine, config.sandbox.instance, pid, quick ? 5 : 20)));
   });

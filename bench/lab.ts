@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
-import { maxLabNodes, SandboxManager } from '../lib/sandbox/manager';
+import { SandboxManager } from '../lib/sandbox/manager';
+import { maxLabNodes } from '../lib/terminal-protocol';
 import type { Row } from './page-weight';
 import { waitFor } from '../tests/wait-for';
 import { ms, percentile, timed } from './stats';
