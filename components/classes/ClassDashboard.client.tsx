@@ -7,7 +7,7 @@ import type { Messages } from '@/lib/i18n/en';
 import { format } from '@/lib/i18n/format';
 import type { TerminalViewProps } from '../terminal/TerminalView.client';
 import { fieldClass, postJson, smallButton } from './ui';
-import { maxLabNodes, socketPath } from '@/lib/terminal-protocol';
+import { maxLabNodes } from '@/lib/terminal-protocol';
 
 type Live = 'loading' | 'live' | 'reconnecting' | 'bad';
 
@@ -221,7 +221,7 @@ function WatchPanel({ t, terminal, token, learner, onClose }: { t: Messages['cla
     };
   }, []);
 
-  const path = socketPath({ tab: 'main', nodes: maxLabNodes, node, watch: { classToken: token, member: String(learner.id) } });
+  const watch = { classToken: token, member: String(learner.id) };
   return (
     <section aria-label={format(t.watching, { name: learner.name })} className="fixed inset-x-0 bottom-0 z-40 flex h-[45vh] flex-col border-t border-slate-700 bg-[#020617] text-slate-200" data-testid="watch">
       <div className="flex h-10 shrink-0 items-center gap-3 border-b border-slate-800 px-3 text-sm">
@@ -243,7 +243,7 @@ function WatchPanel({ t, terminal, token, learner, onClose }: { t: Messages['cla
           {t.closeWatch}
         </button>
       </div>
-      {View && <View key={path} tabId="main" node={{ index: node, count: 3 }} t={terminal} fontSize={13} screenReader={false} autoFocus={false} watch={path} />}
+      {View && <View key={`${learner.id}/${node}`} tabId="main" node={{ index: node, count: maxLabNodes }} t={terminal} fontSize={13} screenReader={false} autoFocus={false} watch={watch} />}
     </section>
   );
 }

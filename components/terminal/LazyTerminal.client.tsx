@@ -1,10 +1,29 @@
 'use client';
 
 import { useEffect, useState, type ComponentType } from 'react';
+import { ensureSession } from '@/lib/client/session';
 import { Notice } from './Notice';
 import type { TerminalAppProps, TerminalWords } from './TerminalApp.client';
 
-/** xterm and everything around it load only after the lesson is on screen, so the lesson page stays light. */
+/**
+ * Begun when the page's code first runs in the browser, not after it has rendered: the session call
+ * (which names this lesson, so the server starts the learner's sandbox at once) and the terminal's own
+ * code load while React hydrates the page. The terminal's code stays out of the page's first bundle.
+ */
+let earlyCode: ReturnType<typeof loadTerminalCode> | null = null;
+if (typeof window !== 'undefined') {
+  void ensureSession(location.pathname).catch(() => {});
+  earlyCode = loadTerminalCode();
+}
+
+function loadTerminalCode() {
+  return import('./TerminalApp.client').then((module) => {
+    performance.mark('course:terminal-code');
+    return module;
+  });
+}
+
+/** xterm and everything around it load beside the lesson, so the lesson page stays light. */
 export function LazyTerminal({ words, nodes, statePanel, title }: { words: TerminalWords; nodes: number; statePanel: boolean; title: string }) {
   const { starting, connecting, loadFailed } = words.terminal;
   const [App, setApp] = useState<ComponentType<TerminalAppProps> | null>(null);
@@ -12,7 +31,7 @@ export function LazyTerminal({ words, nodes, statePanel, title }: { words: Termi
 
   useEffect(() => {
     let live = true;
-    import('./TerminalApp.client').then(
+    (earlyCode ?? loadTerminalCode()).then(
       (module) => live && setApp(() => module.TerminalApp),
       () => live && setFailed(true),
     );

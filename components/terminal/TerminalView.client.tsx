@@ -9,9 +9,9 @@ import type { Messages } from '@/lib/i18n/en';
 import { format } from '@/lib/i18n/format';
 import { commandKeystrokes, runEvent, terminalPresence, type RunDetail } from '@/lib/client/run-command';
 import { emitCourseEvent } from '@/lib/client/course-events';
-import type { PublishedPort } from '@/lib/terminal-protocol';
+import type { PublishedPort, SocketAddress } from '@/lib/terminal-protocol';
 import type { StateUpdate } from '@/lib/docker-state';
-import { TerminalConnection, tabSocketPath, type ConnectionState, type NodeChoice } from './connection';
+import { TerminalConnection, type ConnectionState, type NodeChoice } from './connection';
 import { isMac, terminalKeys } from './keys';
 import { Notice } from './Notice';
 import { durationText, queuedText } from './status-text';
@@ -121,8 +121,8 @@ export interface TerminalViewProps {
   fontSize: number;
   screenReader: boolean;
   autoFocus: boolean;
-  /** An instructor's view of a learner's shell (its socket path): it shows everything and sends no keystrokes. */
-  watch?: string;
+  /** An instructor's view of a learner's shell (their class token and member id): it shows everything and sends no keystrokes. */
+  watch?: SocketAddress['watch'];
   /** The Docker-state panel is open: this tab's socket carries the picture of its node. */
   watchState?: boolean;
   onState?: (update: StateUpdate) => void;
@@ -152,7 +152,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
     terminal.attachCustomKeyEventHandler(terminalKeys(terminal, isMac()));
     terminal.textarea?.setAttribute('aria-describedby', hintId);
 
-    const connection = new TerminalConnection(watch ?? tabSocketPath(tabId, node), {
+    const connection = new TerminalConnection({ tab: tabId, nodes: node.count, node: node.index, watch }, {
       attached: () => terminal.reset(),
       output: (data, processed) => terminal.write(data, processed),
       change: setState,
@@ -199,7 +199,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
       terminal.dispose();
     };
     // Options that change later are applied by the effects below, without a new shell.
-  }, [tabId, watch]);
+  }, [tabId, watch?.classToken, watch?.member]);
 
   useEffect(() => {
     const current = terminalRef.current;

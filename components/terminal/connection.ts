@@ -1,7 +1,7 @@
 import 'client-only';
 import { ensureSession, forgetSession, socketProtocols } from '@/lib/client/session';
 import type { StateUpdate } from '@/lib/docker-state';
-import { CloseCode, closeReasonOf, socketPath, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
+import { CloseCode, closeReasonOf, socketPath, type SocketAddress, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
 
 /** Output handed to xterm but not yet drawn: above the high mark the server is asked to pause, below the low one to resume. */
 export const flowHighWatermark = 1024 * 1024;
@@ -42,8 +42,8 @@ export interface NodeChoice {
 const encoder = new TextEncoder();
 const sameSize = (a: Size | null, b: Size | null) => a?.cols === b?.cols && a?.rows === b?.rows;
 
-/** Where a learner's tab connects: its shell, on its node of the lab. */
-export const tabSocketPath = (tabId: string, node: NodeChoice) => socketPath({ tab: tabId, nodes: node.count, node: node.index });
+/** Marks a moment of the page's first connection, once, for the benchmark's breakdown of the wait for a prompt. */
+const markOnce = (name: string) => performance.getEntriesByName(name).length || performance.mark(name);
 
 /** One terminal tab's socket: reconnects with backoff, keeps the server's size in step, and applies flow control. */
 export class TerminalConnection {
@@ -68,9 +68,9 @@ export class TerminalConnection {
   /** The state panel is open: asked again on every new socket. */
   private watchingState = false;
 
-  /** `path` is the socket's address on this server: a learner's tab, or an instructor's read-only view of one. */
+  /** `address`: a learner's tab, or an instructor's read-only view of one. */
   constructor(
-    private readonly path: string,
+    private readonly address: Omit<SocketAddress, 'size'>,
     private readonly events: ConnectionEvents,
   ) {}
 
@@ -128,14 +128,18 @@ export class TerminalConnection {
     if (this.disposed) return;
     this.drop();
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}${this.path}`, socketProtocols());
+    // The size rides in the address, so the shell starts at it without waiting for a first frame.
+    const size = this.size;
+    const path = socketPath({ ...this.address, ...(size && { size }) });
+    const socket = new WebSocket(`${scheme}://${location.host}${path}`, socketProtocols());
     socket.binaryType = 'arraybuffer';
     this.socket = socket;
 
     socket.onopen = () => {
+      markOnce('course:socket-open');
       this.awaitingPong = false;
       this.paused = false;
-      this.sentSize = null;
+      this.sentSize = size;
       this.events.attached();
       this.emit({ phase: 'open', status: null });
       this.sendSize();
@@ -174,6 +178,7 @@ export class TerminalConnection {
 
   private onStatus(status: Status): void {
     if (status.state === 'ready') {
+      markOnce('course:shell-ready');
       this.lastReady = status;
       this.retryMs = firstRetryMs;
       if (!this.shellReady) {

@@ -21,10 +21,13 @@ function stored(): Storage | null {
 }
 let session: Promise<void> | null = null;
 
-/** Asked for once per page, and again after the server refused the one we had. */
-export function ensureSession(): Promise<void> {
+/**
+ * Asked for once per page, and again after the server refused the one we had. A lesson page names
+ * itself (`lesson`, its path) in the first call, so the server starts its sandbox straight away.
+ */
+export function ensureSession(lesson?: string): Promise<void> {
   if (embedded()) token ??= stored()?.getItem(storageKey) ?? null;
-  session ??= fetch('/api/session', { method: 'POST', credentials: 'same-origin', headers: { ...sessionHeaders(), ...(embedded() ? { 'x-course-embed': '1' } : {}) } })
+  session ??= fetch(lesson ? `/api/session?${new URLSearchParams({ lesson })}` : '/api/session', { method: 'POST', credentials: 'same-origin', headers: { ...sessionHeaders(), ...(embedded() ? { 'x-course-embed': '1' } : {}) } })
     .then(async (response) => {
       if (!response.ok) throw new Error(`session: HTTP ${response.status}`);
       if (!embedded()) return;

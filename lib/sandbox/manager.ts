@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { SandboxConfig } from '../server/config';
 import { nodeName } from '../terminal-protocol';
 import type { Engine } from './engine';
-import { poolPattern, SandboxSupply, type WaitListener } from './supply';
+import { poolPattern, SandboxSupply, type Wait, type WaitListener } from './supply';
 
 /** A sandbox given to one learner session: one Docker host, or the nodes of a lab. */
 export interface Lease {
@@ -46,6 +46,30 @@ function shared<T>(running: Map<string, Promise<T>>, session: string, start: () 
 }
 
 /**
+ * Everyone waiting for one learner's sandbox hears how the queue moves, whoever asked first: a lesson
+ * page's claim starts the wait, and its terminal, connecting a moment later, joins it.
+ */
+class WaitBroadcast {
+  private readonly listeners = new Set<WaitListener>();
+  private last: Wait | null = null;
+
+  readonly tell = (wait: Wait) => {
+    this.last = wait;
+    for (const listener of this.listeners) listener(wait);
+  };
+
+  /** Adds a listener, tells it where the wait stands, and returns how to leave (true when none is left). */
+  join(listener: WaitListener): () => boolean {
+    this.listeners.add(listener);
+    if (this.last) listener(this.last);
+    return () => {
+      this.listeners.delete(listener);
+      return this.listeners.size === 0;
+    };
+  }
+}
+
+/**
  * Owns every sandbox given to a learner: one lease per learner session (a lab's nodes included),
  * expiry by time-to-live and idleness with a warning first, and adoption after a restart. Ready
  * sandboxes come from the supply, which paces starts and queues learners.
@@ -54,6 +78,7 @@ export class SandboxManager extends EventEmitter<Events> {
   private readonly leases = new Map<string, Lease>();
   private readonly acquiring = new Map<string, Promise<Lease>>();
   private readonly growing = new Map<string, Promise<void>>();
+  private readonly waits = new Map<string, WaitBroadcast>();
   private readonly supply: SandboxSupply;
   private timer: NodeJS.Timeout | undefined;
   private reaping = false;
@@ -156,12 +181,19 @@ export class SandboxManager extends EventEmitter<Events> {
   }
 
   private async prepare(session: string, onWait: WaitListener, signal: AbortSignal | undefined, nodes: number): Promise<Lease> {
-    const lease = this.leases.get(session) ?? (await shared(this.acquiring, session, () => this.assign(session, nodes, onWait, signal)));
-    lease.lastActive = this.now();
-    while (lease.nodes.length < nodes) {
-      await shared(this.growing, session, async () => this.addNodes(lease, await this.supply.take(nodes - lease.nodes.length, onWait, signal)));
+    const waits = this.waits.get(session) ?? new WaitBroadcast();
+    this.waits.set(session, waits);
+    const leave = waits.join(onWait);
+    try {
+      const lease = this.leases.get(session) ?? (await shared(this.acquiring, session, () => this.assign(session, nodes, waits.tell, signal)));
+      lease.lastActive = this.now();
+      while (lease.nodes.length < nodes) {
+        await shared(this.growing, session, async () => this.addNodes(lease, await this.supply.take(nodes - lease.nodes.length, waits.tell, signal)));
+      }
+      return lease;
+    } finally {
+      if (leave()) this.waits.delete(session);
     }
-    return lease;
   }
 
   private async assign(session: string, nodes: number, onWait: WaitListener, signal?: AbortSignal): Promise<Lease> {
