@@ -22,6 +22,7 @@ class FakeEngine {
   async remove(id: string): Promise<void> {
     this.removed.push(id);
   }
+  async startFirstShell(): Promise<void> {}
   async ready(count = 1) {
     for (let i = 0; i < count; i++) this.pending.shift()!.settle();
     await settle();

@@ -8,7 +8,7 @@ import { runEvent, type RunDetail } from '@/lib/client/run-command';
 import { TerminalView } from './TerminalView.client';
 import { StatePanel, useDockerState } from './StatePanel.client';
 import { readSetting, writeSetting } from '@/lib/client/settings';
-import { nodeName, tabNamePattern } from '@/lib/terminal-protocol';
+import { firstTab, nodeName, tabNamePattern } from '@/lib/terminal-protocol';
 
 const tabsKey = 'terminal-tabs';
 const fontSizeKey = 'terminal-font-size';
@@ -35,7 +35,7 @@ function loadTabs(): Tabs {
   } catch {
     // Unreadable: start over with one shell.
   }
-  return { ids: ['main'], active: 'main' };
+  return { ids: [firstTab], active: firstTab };
 }
 
 /** Random without crypto.randomUUID, which plain-http pages do not have. */

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { EngineConfig, SandboxConfig } from '../server/config';
-import type { Size } from '../terminal-protocol';
+import { firstTab, type Size } from '../terminal-protocol';
 import { instanceLabel, sandboxCreateOptions, sandboxLabel } from './profile';
 
 /** The sandbox engine as the course uses it: the one module that talks to dockerode. */
@@ -174,6 +174,15 @@ export class Engine {
         movedAt = Date.now();
       } else if (Date.now() - movedAt > stallMs) throw new Error(`the sandbox made no progress for ${Math.round(stallMs / 1000)} s`);
     }
+  }
+
+  /**
+   * Starts the shell of the first tab ahead of any terminal, so a learner's first prompt is drawn the
+   * moment their terminal attaches instead of after bash has started. It starts at 80x24; tmux takes
+   * the terminal's size when it attaches. A failure costs only that head start.
+   */
+  async startFirstShell(id: string): Promise<void> {
+    await this.run(id, ['tmux', 'new-session', '-d', '-s', firstTab], { timeoutMs: 10_000 }).catch(() => {});
   }
 
   /**

@@ -75,7 +75,7 @@ export class SandboxSupply {
   private out = 0;
 
   constructor(
-    private readonly engine: Pick<Engine, 'create' | 'waitReady' | 'remove' | 'rename'>,
+    private readonly engine: Pick<Engine, 'create' | 'waitReady' | 'startFirstShell' | 'remove' | 'rename'>,
     private readonly config: SandboxConfig,
     private readonly now: () => number = Date.now,
   ) {}
@@ -174,6 +174,7 @@ export class SandboxSupply {
       const id = await this.engine.create(poolName(), this.config);
       try {
         await this.engine.waitReady(id, this.config.stallMs);
+        await this.engine.startFirstShell(id);
       } catch (error) {
         await this.engine.remove(id).catch(() => {});
         throw error;

@@ -35,6 +35,8 @@ export const socketProtocol = 'course';
 export const tokenProtocolPrefix = 'course-token.';
 /** Tab names a page may choose: they name tmux sessions in the sandbox. */
 export const tabNamePattern = /^[a-z0-9]{1,16}$/;
+/** Every terminal's first tab: its shell is started with the sandbox, so the first prompt is already there. */
+export const firstTab = 'main';
 /** The largest lab a lesson can ask for (the Swarm module's: one manager, two workers). */
 export const maxLabNodes = 3;
 /** Nodes are called node1, node2, …: hostnames, lab network names and terminal tab names at once. */
