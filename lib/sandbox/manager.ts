@@ -13,10 +13,8 @@ export interface Lease {
   assignedAt: number;
   lastActive: number;
   warned: Set<WarningReason>;
-  /** A terminal has used it; until then a lesson page's claim may give it back. */
+  /** A terminal has used it; until then it is a lesson page's claim, given back when no terminal comes. */
   used: boolean;
-  /** Claimed by a lesson page ahead of its terminal: given back at this time unless a terminal comes first. */
-  claimUntil?: number;
 }
 
 export type WarningReason = 'ttl' | 'idle';
@@ -172,12 +170,7 @@ export class SandboxManager extends EventEmitter<Events> {
    */
   claim(session: string, nodes: number): void {
     if (this.leases.has(session) || this.acquiring.has(session)) return;
-    this.prepare(session, () => {}, undefined, nodes).then(
-      (lease) => {
-        if (!lease.used) lease.claimUntil = this.now() + this.config.claimMs;
-      },
-      () => {},
-    );
+    this.prepare(session, () => {}, undefined, nodes).catch(() => {});
   }
 
   private async prepare(session: string, onWait: WaitListener, signal: AbortSignal | undefined, nodes: number): Promise<Lease> {
@@ -315,7 +308,7 @@ export class SandboxManager extends EventEmitter<Events> {
       for (const lease of [...this.leases.values()]) {
         const { expiresAt, idleEndsAt } = this.deadlines(lease);
         if (!running.has(lease.nodes[0]!)) await this.end(lease.session, 'gone');
-        else if (!lease.used && lease.claimUntil !== undefined && now >= lease.claimUntil) await this.giveBack(lease);
+        else if (!lease.used && now >= lease.assignedAt + this.config.claimMs) await this.giveBack(lease);
         else if (now >= expiresAt) await this.end(lease.session, 'expired');
         else if (now >= idleEndsAt) await this.end(lease.session, 'idle');
         else {
