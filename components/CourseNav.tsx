@@ -23,6 +23,8 @@ export function CourseNav({ course, current }: { course: Course; current: { modu
                     <li key={lesson.slug}>
                       <Link
                         href={lessonPath(course.locale, lesson)}
+                        // Prefetched on hover, not all at once: on a lesson page 28 prefetches slowed the terminal's start.
+                        prefetch={false}
                         aria-current={active ? 'page' : undefined}
                         className={`-ml-px block border-l-2 py-1 pl-3 ${active ? 'border-sky-600 font-medium text-sky-700 dark:text-sky-400' : 'border-transparent text-slate-600 hover:border-slate-400 dark:text-slate-400'}`}
                       >

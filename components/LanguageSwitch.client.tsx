@@ -11,6 +11,8 @@ export function LanguageSwitch({ to, label, title }: { to: Locale; label: string
   return (
     <Link
       href={href}
+      // Prefetched on hover only: fetched with every page, it competes with the terminal's start.
+      prefetch={false}
       hrefLang={to}
       title={title}
       data-testid="language-switch"

@@ -10,7 +10,7 @@ export function SiteHeader({ locale, courseTitle }: { locale: Locale; courseTitl
   return (
     <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
       <div className="flex h-14 items-center gap-3 px-4">
-        <Link href={`/${locale}`} className="flex items-center gap-2 font-semibold">
+        <Link href={`/${locale}`} prefetch={false} className="flex items-center gap-2 font-semibold">
           <LogoIcon />
           {courseTitle}
         </Link>

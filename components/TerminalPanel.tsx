@@ -6,7 +6,7 @@ import { LazyTerminal } from './terminal/LazyTerminal.client';
 export function TerminalPanel({ locale, nodes, statePanel = true }: { locale: Locale; nodes: number; statePanel?: boolean }) {
   const t = messages[locale];
   return (
-    <section aria-label={t.terminalTitle} className="@container h-full bg-[#020617] text-slate-200" data-testid="terminal-panel">
+    <section aria-label={t.terminalTitle} className="@container h-full bg-[#020617] text-slate-200" data-testid="terminal-panel" data-nodes={nodes}>
       <LazyTerminal words={{ terminal: t.terminal, dockerState: t.dockerState }} nodes={nodes} statePanel={statePanel} title={t.terminalTitle} />
     </section>
   );

@@ -2,6 +2,8 @@
 
 import { useEffect, useState, type ComponentType } from 'react';
 import { ensureSession } from '@/lib/client/session';
+import { TerminalConnection } from './connection';
+import { firstShown } from './tabs';
 import { Notice } from './Notice';
 import type { TerminalAppProps, TerminalWords } from './TerminalApp.client';
 
@@ -14,6 +16,9 @@ let earlyCode: ReturnType<typeof loadTerminalCode> | null = null;
 if (typeof window !== 'undefined') {
   void ensureSession(location.pathname).catch(() => {});
   earlyCode = loadTerminalCode();
+  // The panel (server-rendered) says how many machines the lesson has; the first shell's socket opens now.
+  const nodes = Number(document.querySelector<HTMLElement>('[data-testid="terminal-panel"]')?.dataset.nodes);
+  if (nodes >= 1) TerminalConnection.openEarly(firstShown(nodes));
 }
 
 function loadTerminalCode() {

@@ -8,38 +8,14 @@ import { runEvent, type RunDetail } from '@/lib/client/run-command';
 import { TerminalView } from './TerminalView.client';
 import { StatePanel, useDockerState } from './StatePanel.client';
 import { readSetting, writeSetting } from '@/lib/client/settings';
-import { firstTab, nodeName, tabNamePattern } from '@/lib/terminal-protocol';
+import { firstTab, nodeName } from '@/lib/terminal-protocol';
+import { loadTabs, maxTabs, newTabId, tabsKey } from './tabs';
 
-const tabsKey = 'terminal-tabs';
 const fontSizeKey = 'terminal-font-size';
 const screenReaderKey = 'terminal-screen-reader';
-const maxTabs = 6;
 const minFontSize = 10;
 const maxFontSize = 24;
 const defaultFontSize = 14;
-
-interface Tabs {
-  ids: string[];
-  active: string;
-}
-
-const isTabId = (id: unknown): id is string => typeof id === 'string' && tabNamePattern.test(id);
-
-/** Tab ids outlive the page: each names a shell on the server that the learner gets back after a reload. */
-function loadTabs(): Tabs {
-  try {
-    const saved = JSON.parse(readSetting(tabsKey) ?? 'null') as Partial<Tabs> | null;
-    const ids = [...new Set(Array.isArray(saved?.ids) ? saved.ids.filter(isTabId) : [])].slice(0, maxTabs);
-    const first = ids[0];
-    if (first) return { ids, active: ids.includes(saved?.active ?? '') ? saved!.active! : first };
-  } catch {
-    // Unreadable: start over with one shell.
-  }
-  return { ids: [firstTab], active: firstTab };
-}
-
-/** Random without crypto.randomUUID, which plain-http pages do not have. */
-const newTabId = () => Array.from(crypto.getRandomValues(new Uint8Array(6)), (byte) => byte.toString(36).padStart(2, '0')).join('');
 
 function loadFontSize(): number {
   const saved = Number(readSetting(fontSizeKey));
@@ -121,7 +97,7 @@ function LabTerminal({ words, nodes, statePanel }: TerminalAppProps) {
     >
       <TerminalView
         key={active}
-        tabId={names[active - 1]!}
+        tabId={firstTab}
         node={{ index: active, count: nodes }}
         initialCommand={pending?.node === active ? pending.command : undefined}
         t={t}

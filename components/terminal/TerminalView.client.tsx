@@ -11,7 +11,7 @@ import { commandKeystrokes, runEvent, terminalPresence, type RunDetail } from '@
 import { emitCourseEvent } from '@/lib/client/course-events';
 import type { PublishedPort, SocketAddress } from '@/lib/terminal-protocol';
 import type { StateUpdate } from '@/lib/docker-state';
-import { TerminalConnection, type ConnectionState, type NodeChoice } from './connection';
+import { TerminalConnection, type ConnectionEvents, type ConnectionState, type NodeChoice } from './connection';
 import { isMac, terminalKeys } from './keys';
 import { Notice } from './Notice';
 import { durationText, queuedText } from './status-text';
@@ -152,13 +152,17 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
     terminal.attachCustomKeyEventHandler(terminalKeys(terminal, isMac()));
     terminal.textarea?.setAttribute('aria-describedby', hintId);
 
-    const connection = new TerminalConnection({ tab: tabId, nodes: node.count, node: node.index, watch }, {
+    const address = { tab: tabId, nodes: node.count, node: node.index, watch };
+    const events: ConnectionEvents = {
       attached: () => terminal.reset(),
       output: (data, processed) => terminal.write(data, processed),
       change: setState,
       ports: setPorts,
       state: (update) => onStateRef.current?.(update),
-    });
+    };
+    // The page may have opened this shell's socket already, while this code loaded.
+    const early = TerminalConnection.adopt(address, events);
+    const connection = early ?? new TerminalConnection(address, events);
     const subscriptions = [
       terminal.onData((data) => connection.input(data)),
       terminal.onBinary((data) => connection.input(Uint8Array.from(data, (c) => c.charCodeAt(0)))),
@@ -169,7 +173,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
     observer.observe(host.current!);
     fit.fit();
     connection.resize({ cols: terminal.cols, rows: terminal.rows });
-    connection.connect();
+    if (!early) connection.connect();
 
     let focusFrame = 0;
     if (initialCommand) connection.input(commandKeystrokes(initialCommand));

@@ -45,8 +45,51 @@ const sameSize = (a: Size | null, b: Size | null) => a?.cols === b?.cols && a?.r
 /** Marks a moment of the page's first connection, once, for the benchmark's breakdown of the wait for a prompt. */
 const markOnce = (name: string) => performance.getEntriesByName(name).length || performance.mark(name);
 
+/** What a socket says before any view listens to it, kept in order and handed over when one does. */
+class HeldEvents implements ConnectionEvents {
+  private readonly held: ((events: ConnectionEvents) => void)[] = [];
+  attached = () => void this.held.push((events) => events.attached());
+  output = (data: Uint8Array, processed: () => void) => void this.held.push((events) => events.output(data, processed));
+  change = (state: ConnectionState) => void this.held.push((events) => events.change(state));
+  ports = (ports: PublishedPort[]) => void this.held.push((events) => events.ports(ports));
+  state = (update: StateUpdate) => void this.held.push((events) => events.state(update));
+  handOver(events: ConnectionEvents) {
+    for (const replay of this.held.splice(0)) replay(events);
+  }
+}
+
+const sameShell = (a: Omit<SocketAddress, 'size'>, b: Omit<SocketAddress, 'size'>) => a.tab === b.tab && a.nodes === b.nodes && a.node === b.node && !a.watch && !b.watch;
+
 /** One terminal tab's socket: reconnects with backoff, keeps the server's size in step, and applies flow control. */
 export class TerminalConnection {
+  /** The first tab's socket, opened before the terminal's code has loaded; its view takes it over. */
+  private static early: { connection: TerminalConnection; held: HeldEvents } | null = null;
+
+  /**
+   * Opens the socket of the shell the terminal will show first, as soon as the page's code runs: the
+   * server finds the sandbox and attaches the shell while xterm loads. Its size follows with the view.
+   */
+  static openEarly(address: Omit<SocketAddress, 'size'>): void {
+    const held = new HeldEvents();
+    const connection = new TerminalConnection(address, held);
+    TerminalConnection.early = { connection, held };
+    connection.connect();
+  }
+
+  /** The early socket, if it is this view's shell: from now on its events go to `events`. */
+  static adopt(address: Omit<SocketAddress, 'size'>, events: ConnectionEvents): TerminalConnection | null {
+    const early = TerminalConnection.early;
+    TerminalConnection.early = null;
+    if (!early) return null;
+    if (!sameShell(early.connection.address, address)) {
+      early.connection.dispose();
+      return null;
+    }
+    early.connection.events = events;
+    early.held.handOver(events);
+    return early.connection;
+  }
+
   private socket: WebSocket | null = null;
   private state: ConnectionState = { phase: 'connecting' };
   private lastReady: Status | null = null;
@@ -71,7 +114,7 @@ export class TerminalConnection {
   /** `address`: a learner's tab, or an instructor's read-only view of one. */
   constructor(
     private readonly address: Omit<SocketAddress, 'size'>,
-    private readonly events: ConnectionEvents,
+    private events: ConnectionEvents,
   ) {}
 
   /** Connects now, forgetting any backoff: the first connection, and the learner's "Reconnect". */
@@ -100,7 +143,9 @@ export class TerminalConnection {
   resize(size: Size): void {
     this.size = { cols: clamp(size.cols, limits.maxCols), rows: clamp(size.rows, limits.maxRows) };
     clearTimeout(this.resizeTimer);
-    this.resizeTimer = setTimeout(() => this.sendSize(), resizeDebounceMs);
+    // The first size of a socket is what its shell waits for: it goes at once; later ones settle first.
+    if (!this.sentSize) this.sendSize();
+    else this.resizeTimer = setTimeout(() => this.sendSize(), resizeDebounceMs);
   }
 
   /** Opens or closes the Docker-state panel's feed; a closed panel costs the sandbox nothing. */

@@ -8,7 +8,7 @@ import type { PortWatches } from '../sandbox/ports';
 import type { StateWatches } from '../sandbox/state';
 import { StartFailed } from '../sandbox/supply';
 import { TokenBucket } from '../server/rate-limit';
-import { CloseCode, decodeClient, encodeServer, FrameTooLarge, limits, Op, ProtocolError, type ClientMessage, type CloseReason, type ServerMessage, type SocketAddress, type Size } from '../terminal-protocol';
+import { CloseCode, decodeClient, encodeServer, firstTab, FrameTooLarge, limits, Op, ProtocolError, type ClientMessage, type CloseReason, type ServerMessage, type SocketAddress, type Size } from '../terminal-protocol';
 import { Backpressure } from './backpressure';
 import { StateFeed } from './state-feed';
 
@@ -116,7 +116,9 @@ export class TerminalSocket {
       const containerId = lease?.nodes[this.address.node - 1];
       if (!lease || !containerId) return this.close('notRunning');
       this.state = { name: 'startingShell', containerId };
-      if (!this.watching) await Promise.race([this.firstSize, new Promise((resolve) => setTimeout(resolve, firstSizeWaitMs))]);
+      // A new tab's shell starts at the terminal's size, so it waits a moment for it. The first tab's shell
+      // already runs (the sandbox started it): it attaches at once and takes the size once tmux has drawn.
+      if (!this.watching && this.address.tab !== firstTab) await Promise.race([this.firstSize, new Promise((resolve) => setTimeout(resolve, firstSizeWaitMs))]);
       if (this.isClosed) return;
       const shell = await this.openShell(containerId);
       if (!shell) return;

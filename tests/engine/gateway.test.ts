@@ -94,6 +94,22 @@ describe('terminal gateway', () => {
     }
   });
 
+  it('gives the first tab, whose shell the sandbox started before anyone came, the terminal’s size', async () => {
+    for (const size of [{ cols: 91, rows: 37 }, { cols: 133, rows: 41 }, { cols: 72, rows: 20 }]) {
+      const client = connect({ token: newSessionToken(config.secret) });
+      client.ws.on('open', () => client.send({ op: Op.resize, size }));
+      await ready(client);
+      const answer = () => /^(\d+ \d+)\r?$/m.exec(client.output())?.[1];
+      await until(async () => {
+        client.type('stty size\r');
+        await new Promise((r) => setTimeout(r, 300));
+        return answer() !== undefined;
+      });
+      expect(answer()).toBe(`${size.rows} ${size.cols}`);
+      client.ws.close();
+    }
+  });
+
   it('closes only the socket that sends a malformed or oversized frame', async () => {
     const token = newSessionToken(config.secret);
     const good = connect({ token, tab: 'good' });
