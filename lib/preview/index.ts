@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Locale } from '../i18n';
 import { messages } from '../i18n/messages';
-import { isCourseCookie } from '../server/auth';
+import { withoutCourseCookies } from '../server/auth';
 import type { Route } from '../server/routes';
 
 /**
@@ -52,14 +52,6 @@ function refusalPage(reason: Refusal, locale: Locale) {
   const { title, text } = messages[locale].preview.refusals[reason];
   const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html><html lang="${locale}"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escape(title)}</title><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;line-height:1.5"><h1 style="font-size:1.4rem">${escape(title)}</h1><p>${escape(text)}</p></body></html>`;
-}
-
-/** Removes the course's own cookies (session, instructor): the learner's app has no business seeing them. */
-function withoutCourseCookies(cookie: string | undefined) {
-  const kept = cookie?.split(';').filter((part) => {
-    return !isCourseCookie(part.trim().split('=')[0]!);
-  });
-  return kept?.length ? kept.join(';').trim() : undefined;
 }
 
 export function createPreview(deps: PreviewDeps) {

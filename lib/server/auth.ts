@@ -40,15 +40,25 @@ export const previewToken = (secret: Buffer, containerId: string) => mac('previe
 export const sessionCookie = 'course_session';
 /** The dashboard's cookie that lets an instructor open their learners' previews; one per class. */
 export const teachCookie = (classId: string) => `course_teach_${classId}`;
-/** The course's own cookies, which a previewed app of a learner has no business seeing. */
-export const isCourseCookie = (name: string) => name === sessionCookie || name.startsWith(teachCookie(''));
+/** The course's own cookies (session, instructor), which a previewed app of a learner has no business seeing. */
+const isCourseCookie = (name: string) => name === sessionCookie || name.startsWith(teachCookie(''));
+
+/** A Cookie header as name and value pairs, in order. */
+const cookiesOf = (header: string | undefined) =>
+  (header?.split(';') ?? []).map((part) => {
+    const [name, ...value] = part.trim().split('=');
+    return { name: name!, value: value.join('='), part: part.trim() };
+  });
 
 export function readCookie(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return undefined;
+  const found = cookiesOf(header).find((cookie) => cookie.name === name);
+  return found && decodeURIComponent(found.value);
+}
+
+/** A Cookie header without the course's own cookies, or undefined when none is left. */
+export function withoutCourseCookies(header: string | undefined): string | undefined {
+  const kept = cookiesOf(header).filter((cookie) => cookie.name && !isCourseCookie(cookie.name));
+  return kept.length ? kept.map((cookie) => cookie.part).join('; ') : undefined;
 }
 
 /** A Set-Cookie value for `name`, HttpOnly and same-site, Secure when the page came over HTTPS. */
