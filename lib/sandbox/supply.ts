@@ -92,13 +92,9 @@ export class SandboxSupply {
 
   /** A sandbox handed out but never used (a page claimed it and no terminal came): warm again, or gone when the pool is full. */
   async giveBack(id: string): Promise<void> {
-    try {
-      if (this.pool.length >= this.config.poolSize && !this.queue.length) throw new Error('the pool is full');
-      await this.engine.rename(id, poolName());
-      this.pool.push(id);
-    } catch {
-      await this.engine.remove(id).catch(() => {});
-    }
+    const wanted = this.pool.length < this.config.poolSize || this.queue.length > 0;
+    if (wanted && (await this.engine.rename(id, poolName()).then(() => true, () => false))) this.pool.push(id);
+    else await this.engine.remove(id).catch(() => {});
     this.release(1);
   }
 
