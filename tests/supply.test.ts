@@ -23,6 +23,10 @@ class FakeEngine {
     this.removed.push(id);
   }
   async startFirstShell(): Promise<void> {}
+  readonly renamed: string[] = [];
+  async rename(id: string): Promise<void> {
+    this.renamed.push(id);
+  }
   async ready(count = 1) {
     for (let i = 0; i < count; i++) this.pending.shift()!.settle();
     await settle();
@@ -160,6 +164,20 @@ describe('sandbox supply', () => {
     // The lab's second start, already under way, fills the pool instead.
     await engine.ready();
     expect(supply.counts.pooled).toBe(1);
+  });
+
+  it('takes back a sandbox no terminal came for: warm in the pool while there is room, else removed', async () => {
+    const { engine, supply } = supplyOf({ poolSize: 1, capacity: 3, starts: 1 });
+    supply.holdAdopted(2);
+    await supply.giveBack('claimed-1');
+    expect(supply.counts.pooled).toBe(1);
+    expect(engine.renamed).toEqual(['claimed-1']);
+    await supply.giveBack('claimed-2');
+    expect(engine.removed).toEqual(['claimed-2']);
+    // Both places are free again: a learner gets the warm one at once.
+    const learnerA = learner(supply);
+    await settle();
+    expect(learnerA.result.ids).toEqual(['claimed-1']);
   });
 
   it('refuses at once a lab larger than the capacity', async () => {
