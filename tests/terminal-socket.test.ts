@@ -57,7 +57,7 @@ class FakeShell extends Duplex {
 const lease: Lease = { session: 'learner', nodes: ['c1'], assignedAt: 0, lastActive: 0, warned: new Set(), used: true };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function setup({ acquire, openShell, size, tab = 'second' }: { acquire?: () => Promise<Lease>; openShell?: () => Promise<never>; size?: Size; tab?: string } = {}) {
+function setup({ acquire, openShell, size }: { acquire?: () => Promise<Lease>; openShell?: () => Promise<never>; size?: Size } = {}) {
   const ws = new FakeSocket();
   const shell = new FakeShell();
   const opened: { size: Size; readOnly: boolean }[] = [];
@@ -83,7 +83,7 @@ function setup({ acquire, openShell, size, tab = 'second' }: { acquire?: () => P
     states: { subscribe: () => () => {} },
     previewUrl: () => '',
   };
-  const socket = new TerminalSocket(ws as unknown as WebSocket, deps, 'learner', { tab, nodes: 1, node: 1, ...(size && { size }) });
+  const socket = new TerminalSocket(ws as unknown as WebSocket, deps, 'learner', { tab: 'main', nodes: 1, node: 1, ...(size && { size }) });
   const running = socket.run();
   return { ws, shell, socket, opened, running, grant: (l = lease) => granted(l), wait: (w: Wait) => tellWait(w) };
 }
@@ -107,20 +107,11 @@ describe('a terminal socket', () => {
     expect(ws.sent.some((m) => m.op === Op.output && Buffer.from(m.data).toString() === 'prompt$ ')).toBe(true);
   });
 
-  it('starts a new tab’s shell at 80x24 when the browser sends no size within a second', async () => {
-    const { opened, running, grant } = setup({ tab: 'second' });
+  it('starts the shell at 80x24 when the browser sends no size in time', async () => {
+    const { opened, running, grant } = setup();
     grant();
     await running;
     expect(opened[0]!.size).toEqual({ cols: 80, rows: 24 });
-  });
-
-  it('attaches the first tab’s shell, which the sandbox already runs, without waiting for a size', async () => {
-    const { opened, running, grant } = setup({ tab: 'main' });
-    const started = Date.now();
-    grant();
-    await running;
-    expect(opened).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(500);
   });
 
   it('starts the shell at once at the size the socket’s address carries', async () => {
@@ -177,7 +168,7 @@ describe('a terminal socket', () => {
   });
 
   it('pauses the shell while the browser asks, including before the shell exists', async () => {
-    const { ws, shell, running, grant } = setup();
+    const { ws, shell, running, grant } = setup({ size: { cols: 80, rows: 24 } });
     ws.frame({ op: Op.pause });
     grant();
     await running;

@@ -8,7 +8,7 @@ import type { PortWatches } from '../sandbox/ports';
 import type { StateWatches } from '../sandbox/state';
 import { StartFailed } from '../sandbox/supply';
 import { TokenBucket } from '../server/rate-limit';
-import { CloseCode, decodeClient, encodeServer, firstTab, FrameTooLarge, limits, Op, ProtocolError, type ClientMessage, type CloseReason, type ServerMessage, type SocketAddress, type Size } from '../terminal-protocol';
+import { CloseCode, decodeClient, encodeServer, FrameTooLarge, limits, Op, ProtocolError, type ClientMessage, type CloseReason, type ServerMessage, type SocketAddress, type Size } from '../terminal-protocol';
 import { Backpressure } from './backpressure';
 import { StateFeed } from './state-feed';
 
@@ -32,8 +32,12 @@ export type SocketState =
   | { name: 'closed' };
 
 const defaultSize: Size = { cols: 80, rows: 24 };
-/** A terminal sends its size as its first frame; the shell starts at it (see Engine.openShell), or at 80x24 after this. */
-const firstSizeWaitMs = 1_000;
+/**
+ * A terminal gives its size in its address or as its first frame, and the shell starts at it (see
+ * Engine.openShell). A page's early socket sends it once the terminal's code has loaded, which can take
+ * a few seconds on a slow machine; a client that never sends one gets 80x24 after this.
+ */
+const firstSizeWaitMs = 5_000;
 /** Watching ports costs the sandbox two docker commands: they wait until the prompt is up, or the learner types. */
 const portsDelayMs = 2000;
 
@@ -116,9 +120,9 @@ export class TerminalSocket {
       const containerId = lease?.nodes[this.address.node - 1];
       if (!lease || !containerId) return this.close('notRunning');
       this.state = { name: 'startingShell', containerId };
-      // A new tab's shell starts at the terminal's size, so it waits a moment for it. The first tab's shell
-      // already runs (the sandbox started it): it attaches at once and takes the size once tmux has drawn.
-      if (!this.watching && this.address.tab !== firstTab) await Promise.race([this.firstSize, new Promise((resolve) => setTimeout(resolve, firstSizeWaitMs))]);
+      // The shell (or the tmux client that attaches to one already running) starts at the terminal's size:
+      // a resize that reaches tmux before it listens for SIGWINCH is lost, and the shell would stay 80x24.
+      if (!this.watching) await Promise.race([this.firstSize, new Promise((resolve) => setTimeout(resolve, firstSizeWaitMs))]);
       if (this.isClosed) return;
       const shell = await this.openShell(containerId);
       if (!shell) return;

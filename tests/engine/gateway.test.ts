@@ -83,8 +83,7 @@ describe('terminal gateway', () => {
     // Lost half the time when the size came as a resize after tmux started: try several new shells.
     const token = newSessionToken(config.secret);
     for (const tab of ['size1', 'size2', 'size3', 'size4']) {
-      const client = connect({ token, tab });
-      client.ws.on('open', () => client.send({ op: Op.resize, size: { cols: 91, rows: 37 } }));
+      const client = connect({ token, tab, size: { cols: 91, rows: 37 } });
       await ready(client);
       const answer = () => /^(\d+ \d+)\r?$/m.exec(client.output())?.[1];
       client.type('stty size\r');
@@ -96,8 +95,7 @@ describe('terminal gateway', () => {
 
   it('gives the first tab, whose shell the sandbox started before anyone came, the terminal’s size', async () => {
     for (const size of [{ cols: 91, rows: 37 }, { cols: 133, rows: 41 }, { cols: 72, rows: 20 }]) {
-      const client = connect({ token: newSessionToken(config.secret) });
-      client.ws.on('open', () => client.send({ op: Op.resize, size }));
+      const client = connect({ token: newSessionToken(config.secret), size });
       await ready(client);
       const answer = () => /^(\d+ \d+)\r?$/m.exec(client.output())?.[1];
       await until(async () => {

@@ -59,11 +59,11 @@ interface ConnectOptions {
   tab?: string;
   from?: string;
   watch?: string;
-  /** Send the terminal's size as its first frame, as the browser does. */
+  /** The terminal's size, sent as its first frame as a browser's early socket does (80x24 unless given). */
   size?: { cols: number; rows: number };
 }
 
-function connect(url: string, { token = newSessionToken(config.secret), tab = 'main', from = origin, watch = '', size }: ConnectOptions): Client {
+function connect(url: string, { token = newSessionToken(config.secret), tab = 'main', from = origin, watch = '', size = { cols: 80, rows: 24 } }: ConnectOptions): Client {
   const address = watch ? `${url.replace('/ws/terminal', '/ws/watch')}?tab=${tab}&${watch}` : `${url}?tab=${tab}`;
   const ws = new WebSocket(address, { headers: { origin: from, cookie: `${sessionCookie}=${token}` } });
   const messages: ServerMessage[] = [];
@@ -72,7 +72,7 @@ function connect(url: string, { token = newSessionToken(config.secret), tab = 'm
   ws.on('message', (data: Buffer) => messages.push(decodeServer(new Uint8Array(data))));
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   const send = (message: Parameters<typeof encodeClient>[0]) => ws.send(encodeClient(message));
-  if (size) ws.on('open', () => send({ op: Op.resize, size }));
+  if (!watch) ws.on('open', () => send({ op: Op.resize, size }));
   return {
     ws,
     messages,
