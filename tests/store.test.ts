@@ -42,14 +42,44 @@ describe('the SQLite store', () => {
     const file = newFile();
     openSqliteStore(file).close();
     const raw = new Database(file);
-    expect(raw.pragma('user_version', { simple: true })).toBe(2);
+    expect(raw.pragma('user_version', { simple: true })).toBe(3);
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => openSqliteStore(file)).toThrow(/newer version of the course/);
   });
+
+  it('gives classes of a file made before start times a start time of none, and keeps them', () => {
+    const file = newFile();
+    openSqliteStore(file).close();
+    // The file as the course left it before classes had start times: schema 2, one class in it.
+    const raw = new Database(file);
+    raw.exec('ALTER TABLE class DROP COLUMN starts_at');
+    raw.pragma('user_version = 2');
+    raw.prepare("INSERT INTO class (id, title, locale, lessons, code, capacity, created_at) VALUES ('c1', 'Old', 'en', '[\"m/one\"]', 'OLD234', 5, 1)").run();
+    raw.close();
+    const store = openSqliteStore(file, () => 10_000);
+    expect(store.classes.byId('c1')).toMatchObject({ title: 'Old', capacity: 5, startsAt: null });
+    const later = store.classes.create({ title: 'New', locale: 'en', lessons: ['m/one'], capacity: 3, endsAt: null, startsAt: 60_000 });
+    expect(store.classes.byId(later.id)?.startsAt).toBe(60_000);
+    store.close();
+    expect(new Database(file).pragma('user_version', { simple: true })).toBe(3);
+  });
 });
 
 describe('classes in the SQLite store', () => {
+  it('finds the classes that start within a span, leaving out ended ones and those without a start time', () => {
+    const store = openSqliteStore(newFile(), () => 1000);
+    const make = (title: string, startsAt: number | null) => store.classes.create({ title, locale: 'en', lessons: ['m/one'], capacity: 2, endsAt: null, startsAt });
+    const soon = make('soon', 5000);
+    make('later', 50_000);
+    make('none', null);
+    const ended = make('ended', 6000);
+    store.classes.end(ended.id);
+    expect(store.classes.startingBetween(0, 10_000).map((c) => c.title)).toEqual(['soon']);
+    expect(store.classes.startingBetween(5000, 5000).map((c) => c.id)).toEqual([soon.id]);
+    store.close();
+  });
+
   it('makes a class with a short code, seats learners up to its capacity, and knows each learner’s class', () => {
     let clock = 1000;
     const store = openSqliteStore(newFile(), () => clock++);

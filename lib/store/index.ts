@@ -27,6 +27,8 @@ export interface ClassRecord {
   code: string;
   capacity: number;
   createdAt: number;
+  /** When the class begins, if the instructor said: its seats are warmed ahead of it. */
+  startsAt: number | null;
   endsAt: number | null;
   endedAt: number | null;
   /** The lesson the instructor has pinned: where "the class is". */
@@ -49,7 +51,7 @@ export interface CheckEvent {
   at: number;
 }
 
-export type NewClass = Pick<ClassRecord, 'title' | 'locale' | 'lessons' | 'capacity' | 'endsAt'>;
+export type NewClass = Pick<ClassRecord, 'title' | 'locale' | 'lessons' | 'capacity' | 'endsAt'> & { startsAt?: number | null };
 
 export interface ClassStore {
   create(input: NewClass): ClassRecord;
@@ -62,6 +64,8 @@ export interface ClassStore {
   members(classId: string): Member[];
   pin(classId: string, lesson: string | null): void;
   end(classId: string): void;
+  /** Classes not ended whose start time lies between `from` and `to`: those whose seats are kept warm. */
+  startingBetween(from: number, to: number): ClassRecord[];
   /** Classes past their end time that nobody has ended yet. */
   due(now: number): ClassRecord[];
   /** Every check attempt by the class's learners since the class began, oldest first. */

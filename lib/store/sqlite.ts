@@ -46,6 +46,8 @@ const migrations = [
      at INTEGER NOT NULL
    );
    CREATE INDEX check_attempt_by_learner ON check_attempt (learner, at);`,
+  // A start time, so a class's seats can be warm when it begins; classes made before have none.
+  `ALTER TABLE class ADD COLUMN starts_at INTEGER`,
 ];
 
 /** Join codes avoid characters that are easy to misread aloud or on a projector (0/O, 1/I/L). */
@@ -60,6 +62,7 @@ interface ClassRow {
   code: string;
   capacity: number;
   created_at: number;
+  starts_at: number | null;
   ends_at: number | null;
   ended_at: number | null;
   pinned: string | null;
@@ -67,7 +70,7 @@ interface ClassRow {
 
 const toClass = (row: ClassRow | undefined): ClassRecord | null =>
   row
-    ? { id: row.id, title: row.title, locale: row.locale, lessons: JSON.parse(row.lessons) as string[], code: row.code, capacity: row.capacity, createdAt: row.created_at, endsAt: row.ends_at, endedAt: row.ended_at, pinned: row.pinned }
+    ? { id: row.id, title: row.title, locale: row.locale, lessons: JSON.parse(row.lessons) as string[], code: row.code, capacity: row.capacity, createdAt: row.created_at, startsAt: row.starts_at, endsAt: row.ends_at, endedAt: row.ended_at, pinned: row.pinned }
     : null;
 
 type MemberRow = { id: number; learner: string; name: string; joined_at: number };
@@ -108,7 +111,7 @@ export function openSqliteStore(file: string, now: () => number = Date.now): Sto
 }
 
 function classStore(db: Database.Database, now: () => number): ClassStore {
-  const insert = db.prepare('INSERT INTO class (id, title, locale, lessons, code, capacity, created_at, ends_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO class (id, title, locale, lessons, code, capacity, created_at, starts_at, ends_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const byId = db.prepare<[string], ClassRow>('SELECT * FROM class WHERE id = ?');
   const byCode = db.prepare<[string], ClassRow>('SELECT * FROM class WHERE code = ?');
   const seats = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM class_member WHERE class_id = ?');
@@ -119,6 +122,7 @@ function classStore(db: Database.Database, now: () => number): ClassStore {
   const members = db.prepare<[string], MemberRow>('SELECT id, learner, name, joined_at FROM class_member WHERE class_id = ? ORDER BY id');
   const pin = db.prepare('UPDATE class SET pinned = ? WHERE id = ?');
   const end = db.prepare('UPDATE class SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
+  const startingBetween = db.prepare<[number, number], ClassRow>('SELECT * FROM class WHERE ended_at IS NULL AND starts_at BETWEEN ? AND ?');
   const due = db.prepare<[number], ClassRow>('SELECT * FROM class WHERE ended_at IS NULL AND ends_at IS NOT NULL AND ends_at <= ?');
   const attempts = db.prepare<[string], EventRow>(
     `SELECT a.learner, a.lesson, a.check_id, a.passed, a.at FROM check_attempt a
@@ -137,7 +141,7 @@ function classStore(db: Database.Database, now: () => number): ClassStore {
       for (let tries = 0; ; tries++) {
         const code = newCode();
         try {
-          insert.run(id, input.title, input.locale, JSON.stringify(input.lessons), code, input.capacity, now(), input.endsAt);
+          insert.run(id, input.title, input.locale, JSON.stringify(input.lessons), code, input.capacity, now(), input.startsAt ?? null, input.endsAt);
           return toClass(byId.get(id))!;
         } catch (error) {
           if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE' || tries > 20) throw error;
@@ -166,6 +170,7 @@ function classStore(db: Database.Database, now: () => number): ClassStore {
     members: (classId) => members.all(classId).map(toMember),
     pin: (classId, lesson) => void pin.run(lesson, classId),
     end: (classId) => void end.run(now(), classId),
+    startingBetween: (from, to) => startingBetween.all(from, to).map((row) => toClass(row)!),
     due: (at) => due.all(at).map((row) => toClass(row)!),
     attempts: (classId) => attempts.all(classId).map(toEvent),
     passes: (classId) => passes.all(classId).map(toEvent),
