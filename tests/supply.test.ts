@@ -24,8 +24,11 @@ class FakeEngine {
   }
   async startFirstShell(): Promise<void> {}
   readonly renamed: string[] = [];
-  async rename(id: string): Promise<void> {
+  /** The last name each sandbox was given. */
+  readonly names = new Map<string, string>();
+  async rename(id: string, name: string): Promise<void> {
     this.renamed.push(id);
+    this.names.set(id, name);
   }
   async ready(count = 1) {
     for (let i = 0; i < count; i++) this.pending.shift()!.settle();
@@ -47,10 +50,10 @@ function supplyOf(overrides: Partial<SandboxConfig>) {
 }
 
 /** A learner asking for `count` sandboxes, remembering what they were told and what they got. */
-function learner(supply: SandboxSupply, count = 1, signal?: AbortSignal) {
+function learner(supply: SandboxSupply, count = 1, signal?: AbortSignal, classId?: string) {
   const waits: Wait[] = [];
   const result: { ids?: string[]; error?: unknown } = {};
-  supply.take(count, (wait) => waits.push(wait), signal).then(
+  supply.take(count, (wait) => waits.push(wait), signal, classId).then(
     (ids) => (result.ids = ids),
     (error) => (result.error = error),
   );
@@ -183,5 +186,127 @@ describe('sandbox supply', () => {
   it('refuses at once a lab larger than the capacity', async () => {
     const { supply } = supplyOf({ capacity: 2 });
     await expect(supply.take(3)).rejects.toBeInstanceOf(StartFailed);
+  });
+});
+
+describe('warm seats of a class', () => {
+  const monday = 'a'.repeat(32);
+  const member = (supply: SandboxSupply, count = 1) => learner(supply, count, undefined, monday);
+
+  it('fills them after learners who wait and before the pool, names them for the class, and hands them only to its members', async () => {
+    const { engine, supply } = supplyOf({ poolSize: 1, starts: 2 });
+    supply.reserve(monday, 3);
+    await settle();
+    const stranger = learner(supply);
+    await engine.ready();
+    // The first start to finish went to the learner who was waiting, not to the class.
+    expect(stranger.result.ids).toEqual(['sandbox-1']);
+    while (engine.pending.length) await engine.ready();
+    expect(engine.created).toBe(5);
+    expect(supply.counts).toMatchObject({ warm: 3, pooled: 1 });
+    expect(supply.reserved(monday)).toEqual({ ready: 3, starting: 0 });
+    for (const id of ['sandbox-2', 'sandbox-3', 'sandbox-4']) expect(engine.names.get(id)).toMatch(new RegExp(`^course-warm-${monday}-[0-9a-f]{12}$`));
+
+    // Someone outside the class gets the pool, not a warm seat; a member gets one at once.
+    const other = learner(supply);
+    await settle();
+    expect(other.result.ids).toEqual(['sandbox-5']);
+    const first = member(supply);
+    await settle();
+    expect(first.result.ids).toEqual(['sandbox-2']);
+    expect(first.waits).toEqual([]);
+    expect(supply.reserved(monday)).toEqual({ ready: 2, starting: 0 });
+    // The seat taken is not started again: the class wants one fewer.
+    while (engine.pending.length) await engine.ready();
+    expect(engine.created).toBe(6);
+    expect(supply.counts).toMatchObject({ warm: 2, pooled: 1 });
+  });
+
+  it('says how many are starting for the class, and starts none beyond the capacity', async () => {
+    const { engine, supply } = supplyOf({ capacity: 4, starts: 2 });
+    supply.holdAdopted(1);
+    supply.reserve(monday, 5);
+    await settle();
+    expect(supply.reserved(monday)).toEqual({ ready: 0, starting: 2 });
+    await engine.ready(2);
+    expect(supply.reserved(monday)).toEqual({ ready: 2, starting: 1 });
+    await engine.ready();
+    expect(supply.reserved(monday)).toEqual({ ready: 3, starting: 0 });
+    expect(engine.created).toBe(3);
+    // Every place is held: a learner outside the class is told so.
+    const stranger = learner(supply);
+    await settle();
+    expect(stranger.last()).toMatchObject({ full: true });
+  });
+
+  it('lets late members take what is left, then start like anyone else', async () => {
+    const { engine, supply } = supplyOf({ starts: 2 });
+    supply.reserve(monday, 1);
+    await settle();
+    await engine.ready();
+    supply.reserve(monday, 0);
+    const early = member(supply);
+    const late = member(supply);
+    await settle();
+    expect(early.result.ids).toEqual(['sandbox-1']);
+    expect(late.result.ids).toBeUndefined();
+    expect(late.last()).toMatchObject({ ahead: 0 });
+    await engine.ready();
+    expect(late.result.ids).toEqual(['sandbox-2']);
+  });
+
+  it('hands a member whose lesson is a lab a whole lab of warm nodes', async () => {
+    const { engine, supply } = supplyOf({ starts: 3 });
+    supply.reserve(monday, 6);
+    await settle();
+    while (engine.pending.length) await engine.ready();
+    const lab = member(supply, 3);
+    await settle();
+    expect(lab.result.ids).toHaveLength(3);
+    expect(supply.reserved(monday)).toEqual({ ready: 3, starting: 0 });
+  });
+
+  it('gives the seats back when the class no longer keeps them: removed, and their places serve others', async () => {
+    const { engine, supply } = supplyOf({ capacity: 2, starts: 2 });
+    supply.reserve(monday, 2);
+    await settle();
+    await engine.ready(2);
+    const stranger = learner(supply);
+    await settle();
+    expect(stranger.last()).toMatchObject({ full: true });
+    await supply.unreserve(monday);
+    expect(engine.removed).toEqual(['sandbox-1', 'sandbox-2']);
+    expect(supply.reserved(monday)).toBeNull();
+    await engine.ready();
+    expect(stranger.result.ids).toEqual(['sandbox-3']);
+  });
+
+  it('removes a seat that became ready after its class gave them back', async () => {
+    const { engine, supply } = supplyOf({ starts: 1 });
+    supply.reserve(monday, 1);
+    await settle();
+    void supply.unreserve(monday);
+    await engine.ready();
+    expect(engine.removed).toEqual([]);
+    expect(supply.counts).toMatchObject({ warm: 0, pooled: 1 });
+  });
+
+  it('adopts the warm seats a previous run left, by their names, for their class, and starts no more until told', async () => {
+    const { engine, supply } = supplyOf({ starts: 2 });
+    expect(supply.adoptWarm(`course-warm-${monday}-0123456789ab`, 'left-1')).toBe(true);
+    expect(supply.adoptWarm(`course-warm-${monday}-ba9876543210`, 'left-2')).toBe(true);
+    expect(supply.adoptWarm('course-pool-0123456789ab', 'pooled')).toBe(false);
+    expect(supply.reserveIds).toEqual([monday]);
+    supply.pump();
+    await settle();
+    expect(engine.created).toBe(0);
+    expect(supply.reserved(monday)).toEqual({ ready: 2, starting: 0 });
+    const first = member(supply);
+    await settle();
+    expect(first.result.ids).toEqual(['left-1']);
+    // One that died is forgotten, and another starts in its place.
+    await supply.prune(new Set(['left-1']));
+    expect(supply.reserved(monday)).toEqual({ ready: 0, starting: 1 });
+    expect(engine.created).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import '#server-only';
 import { randomBytes } from 'node:crypto';
 import type { SandboxConfig } from '../server/config';
+import { log } from '../server/log';
 import type { Engine } from './engine';
 
 /** What a learner waiting for a sandbox is told, and told again as the queue moves. */
@@ -23,6 +24,9 @@ export class StartFailed extends Error {}
 // Pool members are named so that a restarted server knows them again.
 const poolName = () => `course-pool-${randomBytes(6).toString('hex')}`;
 export const poolPattern = /^course-pool-[0-9a-f]{12}$/;
+// A class's warm seats carry its id (32 hex digits), so a restarted server gives them back to that class.
+const warmName = (reserve: string) => `course-warm-${reserve}-${randomBytes(6).toString('hex')}`;
+export const warmPattern = /^course-warm-([0-9a-f]{32})-[0-9a-f]{12}$/;
 
 /** A learner's demand: `count` sandboxes at once (the nodes of a lab count each), handed over together. */
 class Request {
@@ -40,6 +44,22 @@ class Request {
 
   get missing() {
     return this.count - this.given.length;
+  }
+}
+
+/**
+ * Ready sandboxes set aside for the members of one class (its warm seats): filled after learners who
+ * wait and before the pool, and handed only to those members.
+ */
+class Reserve {
+  ready: string[] = [];
+  /** Ready and being renamed for the class: still counted as starting. */
+  arriving = 0;
+  constructor(public wanted: number) {}
+
+  /** Sandboxes it still lacks; more ready than wanted stay until taken or the reserve goes. */
+  get short() {
+    return Math.max(0, this.wanted - this.ready.length);
   }
 }
 
@@ -67,6 +87,8 @@ const poolBackoffMs = 10_000;
  */
 export class SandboxSupply {
   private pool: string[] = [];
+  /** Warm seats by class id. */
+  private readonly reserves = new Map<string, Reserve>();
   private starting = 0;
   private queue: Request[] = [];
   private readonly times = new StartTimes(2_000);
@@ -78,10 +100,12 @@ export class SandboxSupply {
     private readonly engine: Pick<Engine, 'create' | 'waitReady' | 'startFirstShell' | 'remove' | 'rename'>,
     private readonly config: SandboxConfig,
     private readonly now: () => number = Date.now,
+    /** Told how long each new sandbox took to become ready. */
+    private readonly started: (ms: number) => void = () => {},
   ) {}
 
   get counts() {
-    return { pooled: this.pool.length, starting: this.starting, queued: this.queue.length };
+    return { pooled: this.pool.length, starting: this.starting, queued: this.queue.length, warm: this.sum((r) => r.ready.length) };
   }
 
   /** Sandboxes handed out earlier are gone (removed by their owner): their places serve the queue. */
@@ -103,8 +127,8 @@ export class SandboxSupply {
     this.out += count;
   }
 
-  /** `count` ready sandboxes: warm ones, new ones, or after waiting in the queue. */
-  take(count: number, listener: WaitListener = () => {}, signal?: AbortSignal): Promise<string[]> {
+  /** `count` ready sandboxes: the warm seats of the learner's class (`reserve`), pooled ones, new ones, or after waiting in the queue. */
+  take(count: number, listener: WaitListener = () => {}, signal?: AbortSignal, reserve?: string): Promise<string[]> {
     signal?.throwIfAborted();
     if (count > this.config.capacity) return Promise.reject(new StartFailed(`${count} sandboxes are more than the capacity of ${this.config.capacity}`));
     return new Promise((resolve, reject) => {
@@ -125,9 +149,69 @@ export class SandboxSupply {
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', abort, { once: true });
+      if (reserve !== undefined) this.takeReserved(request, reserve);
+      if (!request.missing) {
+        this.out += count;
+        return request.resolve(request.given);
+      }
       this.queue.push(request);
       this.pump();
     });
+  }
+
+  /** A member of a class takes its warm seats at once, ahead of the queue; the class then wants that many fewer. */
+  private takeReserved(request: Request, id: string): void {
+    const reserve = this.reserves.get(id);
+    if (!reserve) return;
+    request.given.push(...reserve.ready.splice(0, request.count));
+    reserve.wanted = Math.max(0, reserve.wanted - request.given.length);
+  }
+
+  /** Keeps `count` ready sandboxes for a class's members who have not come yet; more ready ones stay until taken. */
+  reserve(id: string, count: number): void {
+    const reserve = this.reserves.get(id) ?? new Reserve(0);
+    this.reserves.set(id, reserve);
+    reserve.wanted = count;
+    this.pump();
+  }
+
+  /** A class's warm seats go (its start is long past, or it ended): removed, and their places serve others. */
+  async unreserve(id: string): Promise<void> {
+    const reserve = this.reserves.get(id);
+    if (!reserve) return;
+    this.reserves.delete(id);
+    const ids = reserve.ready.splice(0);
+    // Held as handed out while they are removed, so their places are not counted free too early.
+    this.out += ids.length;
+    await Promise.all(ids.map((s) => this.engine.remove(s).catch(() => {})));
+    this.release(ids.length);
+  }
+
+  /** The classes that have warm seats (or want some). */
+  get reserveIds(): string[] {
+    return [...this.reserves.keys()];
+  }
+
+  /** A class's warm seats: ready, and starting for it (starts serve waiting learners first, then classes in turn). */
+  reserved(id: string): { ready: number; starting: number } | null {
+    let unclaimed = this.starting - this.waitingNodes();
+    for (const [other, reserve] of this.reserves) {
+      const starting = Math.max(0, Math.min(reserve.short, unclaimed));
+      if (other === id) return { ready: reserve.ready.length, starting };
+      unclaimed -= starting;
+    }
+    return null;
+  }
+
+  /** A warm seat a previous run made, back in its class's reserve; until told otherwise the class wants no more. */
+  adoptWarm(name: string, id: string): boolean {
+    const match = warmPattern.exec(name);
+    if (!match) return false;
+    const reserve = this.reserves.get(match[1]!) ?? new Reserve(0);
+    this.reserves.set(match[1]!, reserve);
+    reserve.ready.push(id);
+    reserve.wanted = reserve.ready.length;
+    return true;
   }
 
   /** A ready sandbox a previous run left in the pool. */
@@ -140,6 +224,7 @@ export class SandboxSupply {
   /** Forgets pooled sandboxes that died, removes those beyond the pool's size (left by a rush), and refills. */
   async prune(running: Set<string>): Promise<void> {
     this.pool = this.pool.filter((id) => running.has(id));
+    for (const reserve of this.reserves.values()) reserve.ready = reserve.ready.filter((id) => running.has(id));
     const surplus = this.queue.length ? [] : this.pool.splice(this.config.poolSize);
     await Promise.all(surplus.map((id) => this.engine.remove(id)));
     this.pump();
@@ -156,8 +241,10 @@ export class SandboxSupply {
         head.resolve(head.given);
       }
     }
-    const poolWanted = this.now() >= this.poolPausedUntil ? Math.max(0, this.config.poolSize - this.pool.length) : 0;
-    const wanted = this.waitingNodes() + poolWanted - this.starting;
+    const refilling = this.now() >= this.poolPausedUntil;
+    const poolWanted = refilling ? Math.max(0, this.config.poolSize - this.pool.length) : 0;
+    const warmWanted = refilling ? this.sum((r) => r.short) : 0;
+    const wanted = this.waitingNodes() + warmWanted + poolWanted - this.starting;
     const free = Math.min(this.config.starts - this.starting, this.room());
     for (let i = 0; i < Math.min(wanted, free); i++) void this.startOne();
     this.tell();
@@ -175,8 +262,10 @@ export class SandboxSupply {
         await this.engine.remove(id).catch(() => {});
         throw error;
       }
-      this.times.add(this.now() - began);
-      this.pool.push(id);
+      const ms = this.now() - began;
+      this.times.add(ms);
+      this.started(ms);
+      await this.place(id);
     } catch (error) {
       this.failed(error as Error);
     } finally {
@@ -185,9 +274,21 @@ export class SandboxSupply {
     }
   }
 
+  /** A sandbox that just became ready serves, in turn: learners who wait (through the pool), a class short of warm seats, the pool. */
+  private async place(id: string): Promise<void> {
+    const [classId, reserve] = this.queue.length ? [] : ([...this.reserves].find(([, r]) => r.ready.length + r.arriving < r.wanted) ?? []);
+    if (!reserve) return void this.pool.push(id);
+    reserve.arriving++;
+    const named = await this.engine.rename(id, warmName(classId!)).then(() => true, () => false);
+    reserve.arriving--;
+    if (!named) this.pool.push(id);
+    else if (this.reserves.get(classId!) === reserve) reserve.ready.push(id);
+    else await this.engine.remove(id).catch(() => {});
+  }
+
   /** The learner who has waited longest gets one more start; after a second failure they are told. */
   private failed(error: Error): void {
-    console.error(`sandbox start: ${error.message}`);
+    log.error('sandbox.start.failed', { error, waiting: this.queue.length });
     const head = this.queue[0];
     if (!head) {
       this.poolPausedUntil = this.now() + poolBackoffMs;
@@ -210,10 +311,14 @@ export class SandboxSupply {
     return this.queue.reduce((n, request) => n + request.missing, 0);
   }
 
-  /** Places left within the capacity: every sandbox handed out, pooled, starting or set aside for a lab counts. */
+  /** Places left within the capacity: every sandbox handed out, pooled, warm for a class, starting or set aside for a lab counts. */
   private room(): number {
     const held = this.queue.reduce((n, request) => n + request.given.length, 0);
-    return this.config.capacity - this.out - this.pool.length - this.starting - held;
+    return this.config.capacity - this.out - this.pool.length - this.starting - held - this.sum((r) => r.ready.length);
+  }
+
+  private sum(count: (reserve: Reserve) => number): number {
+    return [...this.reserves.values()].reduce((n, reserve) => n + count(reserve), 0);
   }
 
   /** Tells each waiting learner their place and estimate, when it changed. */
