@@ -8,6 +8,9 @@ import { previewToken, sessionOf } from './lib/server/auth';
 import { lessonSteps } from './lib/content/checks';
 import { createClasses } from './lib/classes/http';
 import { loadConfig } from './lib/server/config';
+import { learnerId, log } from './lib/server/log';
+import { createMetrics } from './lib/server/metrics';
+import { operatorRoutes } from './lib/server/operator';
 import { localeFromAcceptLanguage } from './lib/i18n';
 import { createPreview, previewPath, previewPrefix } from './lib/preview';
 import { RateLimiter } from './lib/server/rate-limit';
@@ -32,6 +35,17 @@ const events = new DaemonEvents(engine);
 const ports = new PortWatches(engine, events);
 const states = new StateWatches(engine, events);
 const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
+// Gauges read their sources at scrape time; the gateway they count is made below.
+const metrics = createMetrics({
+  sandboxes: () => sandboxes.counts,
+  openSockets: () => gateway.openSockets,
+  classesLive: () => store.classes.liveCount(Date.now()),
+});
+sandboxes.on('started', (ms) => {
+  metrics.sandboxStarted(ms);
+  log.info('sandbox.started', { ms });
+});
+sandboxes.on('ended', (session, reason) => log.info('lease.ended', { learner: learnerId(session), reason }));
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
 const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret);
 // Per client address; a classroom of learners often shares one address, so a whole class fits in the burst.
@@ -53,8 +67,17 @@ const preview = createPreview({
   mayOpen: (request, learner) => learnerOf(request) === learner || classes.instructorMayOpen(request, learner),
   locale: (request) => localeFromAcceptLanguage(request.headers['accept-language']),
 });
-// Every HTTP endpoint outside Next.js, in one table: the learner's API, classes, and port previews.
-const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked }), ...classes.routes, ...preview.routes], guard);
+let ready = false;
+const operator = operatorRoutes({
+  capacity: config.sandbox.capacity,
+  metricsToken: config.metricsToken,
+  ready: () => ready,
+  ping: () => engine.ping(),
+  counts: () => sandboxes.counts,
+  metrics,
+});
+// Every HTTP endpoint outside Next.js, in one table: the learner's API, classes, port previews, and the operators' health and metrics.
+const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked, metrics }), ...classes.routes, ...preview.routes, ...operator], guard);
 const claimSandbox = claimOnPageLoad({ config, sandboxes });
 const gateway = createTerminalGateway({
   openShell: (...args) => engine.openShell(...args),
@@ -67,6 +90,7 @@ const gateway = createTerminalGateway({
   isAllowedOrigin: (origin) => origin !== undefined && config.allowedOrigins.includes(origin),
   connections: new RateLimiter(10, 60),
   clientAddress,
+  metrics,
 });
 
 await app.prepare();
@@ -90,10 +114,16 @@ server.on('upgrade', (request, socket, head) => {
   else if (config.dev) void handleNextUpgrade(request, socket, head);
   else socket.destroy();
 });
-server.listen(config.port, config.host, () => console.log(`course ready on http://localhost:${config.port}`));
+server.listen(config.port, config.host, () => {
+  ready = true;
+  log.info('server.ready', { port: config.port, url: `http://localhost:${config.port}` });
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
+    // A load balancer reading /healthz stops sending learners here while the server closes.
+    ready = false;
+    log.info('server.stopping', { signal });
     // Sandboxes stay up: the next start adopts them, so learners keep their work across restarts.
     sandboxes.stop();
     classes.stop();

@@ -117,4 +117,17 @@ describe('classes in the SQLite store', () => {
     expect(store.classes.byId(klass.id)?.endedAt).not.toBeNull();
     store.close();
   });
+
+  it('counts the classes live now: begun, not past their end time and not ended', () => {
+    const store = openSqliteStore(newFile(), () => 1000);
+    const open = store.classes.create({ title: 'open', locale: 'en', lessons: ['m/one'], capacity: 30, endsAt: null });
+    store.classes.create({ title: 'until 5000', locale: 'en', lessons: ['m/one'], capacity: 30, endsAt: 5000 });
+    store.classes.create({ title: 'from 3000', locale: 'en', lessons: ['m/one'], capacity: 30, startsAt: 3000, endsAt: null });
+    expect(store.classes.liveCount(2000)).toBe(2);
+    expect(store.classes.liveCount(3000)).toBe(3);
+    expect(store.classes.liveCount(5000)).toBe(2);
+    store.classes.end(open.id);
+    expect(store.classes.liveCount(5000)).toBe(1);
+    store.close();
+  });
 });

@@ -1,6 +1,7 @@
 import '#server-only';
 import { EventEmitter } from 'node:events';
 import type { SandboxConfig } from '../server/config';
+import { log } from '../server/log';
 import { nodeName } from '../terminal-protocol';
 import type { Engine } from './engine';
 import { poolPattern, SandboxSupply, type Wait, type WaitListener } from './supply';
@@ -24,6 +25,8 @@ export type EndReason = 'expired' | 'idle' | 'reset' | 'gone' | 'instructorReset
 interface Events {
   warning: [session: string, warning: { reason: WarningReason; endsAt: number }];
   ended: [session: string, reason: EndReason];
+  /** A new sandbox became ready, after this long; for the operators' metrics. */
+  started: [durationMs: number];
 }
 
 // Names carry the state that must survive a server restart: pool members (see supply.ts), and leases
@@ -88,7 +91,7 @@ export class SandboxManager extends EventEmitter<Events> {
     private readonly now: () => number = Date.now,
   ) {
     super();
-    this.supply = new SandboxSupply(engine, config, now);
+    this.supply = new SandboxSupply(engine, config, now, (ms) => this.emit('started', ms));
   }
 
   /** Starts the reaper; adoption and the pool follow as soon as the engine answers. */
@@ -137,7 +140,8 @@ export class SandboxManager extends EventEmitter<Events> {
   }
 
   get counts() {
-    return { leased: this.leases.size, ...this.supply.counts };
+    const nodes = [...this.leases.values()].reduce((n, lease) => n + lease.nodes.length, 0);
+    return { leased: this.leases.size, nodes, ...this.supply.counts };
   }
 
   lease(session: string): Lease | undefined {
@@ -283,7 +287,7 @@ export class SandboxManager extends EventEmitter<Events> {
 
   /** The one way a handed-out sandbox goes: removed, and its place given back to the supply. */
   private async release(ids: string[]): Promise<void> {
-    await Promise.all(ids.map((id) => this.engine.remove(id).catch((error: Error) => console.error(`removing a sandbox: ${error.message}`))));
+    await Promise.all(ids.map((id) => this.engine.remove(id).catch((error: Error) => log.error('sandbox.remove.failed', { error }))));
     this.supply.release(ids.length);
   }
 
@@ -318,7 +322,7 @@ export class SandboxManager extends EventEmitter<Events> {
       }
       await this.supply.prune(running);
     } catch (error) {
-      console.error(`sandbox engine: ${(error as Error).message}`);
+      log.error('engine.unreachable', { error });
     } finally {
       this.reaping = false;
     }

@@ -9,6 +9,7 @@ import type { SandboxManager } from '../sandbox/manager';
 import type { Store } from '../store';
 import { cookieHeader, newSessionToken, sessionCookie, sessionOf, sessionTokenOf, verifySessionToken } from './auth';
 import type { Config } from './config';
+import type { Metrics } from './metrics';
 import { reply } from './http';
 import { HttpError, type Route } from './routes';
 
@@ -19,13 +20,14 @@ export interface ApiDeps {
   store: Store;
   /** Told of every check a learner runs, so their class's dashboard can follow. */
   checked: (learner: string) => void;
+  metrics: Pick<Metrics, 'checkRan'>;
 }
 
 /**
  * The learner's endpoints: their session, their progress, their sandbox and its checks. They live beside
  * the WebSocket in the server process, outside Next.js, so that nothing Next bundles imports the engine.
  */
-export function apiRoutes({ config, engine, sandboxes, store, checked }: ApiDeps): Route[] {
+export function apiRoutes({ config, engine, sandboxes, store, checked, metrics }: ApiDeps): Route[] {
   const learner = (request: IncomingMessage) => {
     const session = sessionOf(request, config.secret);
     if (!session) throw new HttpError(401, 'no session');
@@ -96,6 +98,7 @@ export function apiRoutes({ config, engine, sandboxes, store, checked }: ApiDeps
         const result = await evaluate(found.check, (args) => engine.run(lease.nodes[0]!, ['docker', ...args]));
         store.recordCheck(session, found.lesson, found.check.id, result.passed);
         checked(session);
+        metrics.checkRan(result.passed);
         reply(response, 200, result.passed ? { passed: true } : { passed: false, message: describeProblem(result.problem, found.locale), hint: found.check.hint });
       },
     },

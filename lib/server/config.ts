@@ -18,6 +18,8 @@ export interface Config {
   engine: EngineConfig;
   sandbox: SandboxConfig;
   classes: { stuckAfterMs: number; defaultCapacity: number };
+  /** When set, /metrics answers only a scrape with `Authorization: Bearer <token>`. */
+  metricsToken: string | null;
 }
 
 export interface EngineConfig {
@@ -128,5 +130,6 @@ export function loadConfig(env: Env = process.env): Config {
       stuckAfterMs: minutes(number(env, 'COURSE_CLASS_STUCK_MINUTES', 5)),
       defaultCapacity: number(env, 'COURSE_CLASS_SIZE', 30),
     },
+    metricsToken: env.COURSE_METRICS_TOKEN || null,
   };
 }

@@ -1,6 +1,7 @@
 import '#server-only';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, readJson, reply } from './http';
+import { log } from './log';
 
 export { HttpError };
 
@@ -70,7 +71,7 @@ export function createRouter(routes: Route[], guard: PostGuard) {
     const fail = (error: unknown) => {
       if (response.headersSent) return void response.destroy();
       if (error instanceof HttpError) return reply(response, error.status, { error: error.message, ...error.extra });
-      console.error(`${request.method} ${path}: ${(error as Error).message}`);
+      log.error('http.failed', { method: request.method, path, error });
       reply(response, 500, { error: 'the server could not answer this request' });
     };
     try {

@@ -68,6 +68,8 @@ export interface ClassStore {
   startingBetween(from: number, to: number): ClassRecord[];
   /** Classes past their end time that nobody has ended yet. */
   due(now: number): ClassRecord[];
+  /** How many classes have begun and are not over at `now`. */
+  liveCount(now: number): number;
   /** Every check attempt by the class's learners since the class began, oldest first. */
   attempts(classId: string): CheckEvent[];
   /** The checks the class's learners have passed, at any time (a step done before the class still counts). */

@@ -124,6 +124,9 @@ function classStore(db: Database.Database, now: () => number): ClassStore {
   const end = db.prepare('UPDATE class SET ended_at = ? WHERE id = ? AND ended_at IS NULL');
   const startingBetween = db.prepare<[number, number], ClassRow>('SELECT * FROM class WHERE ended_at IS NULL AND starts_at BETWEEN ? AND ?');
   const due = db.prepare<[number], ClassRow>('SELECT * FROM class WHERE ended_at IS NULL AND ends_at IS NOT NULL AND ends_at <= ?');
+  const live = db.prepare<[number, number], { n: number }>(
+    'SELECT count(*) AS n FROM class WHERE ended_at IS NULL AND (starts_at IS NULL OR starts_at <= ?) AND (ends_at IS NULL OR ends_at > ?)',
+  );
   const attempts = db.prepare<[string], EventRow>(
     `SELECT a.learner, a.lesson, a.check_id, a.passed, a.at FROM check_attempt a
      JOIN class_member m ON m.learner = a.learner JOIN class c ON c.id = m.class_id
@@ -172,6 +175,7 @@ function classStore(db: Database.Database, now: () => number): ClassStore {
     end: (classId) => void end.run(now(), classId),
     startingBetween: (from, to) => startingBetween.all(from, to).map((row) => toClass(row)!),
     due: (at) => due.all(at).map((row) => toClass(row)!),
+    liveCount: (at) => live.get(at, at)!.n,
     attempts: (classId) => attempts.all(classId).map(toEvent),
     passes: (classId) => passes.all(classId).map(toEvent),
   };

@@ -65,6 +65,10 @@ export function createTerminalGateway(deps: GatewayDeps) {
     get socketCount() {
       return registry.learnerSockets;
     },
+    /** Every open socket, views included, for the operators' metrics. */
+    get openSockets() {
+      return wss.clients.size;
+    },
     close: () => wss.clients.forEach((ws) => ws.terminate()),
   };
 }

@@ -7,6 +7,8 @@ import type { EndReason, Lease, SandboxManager } from '../sandbox/manager';
 import type { PortWatches } from '../sandbox/ports';
 import type { StateWatches } from '../sandbox/state';
 import { StartFailed } from '../sandbox/supply';
+import { learnerId, log } from '../server/log';
+import type { Metrics } from '../server/metrics';
 import { TokenBucket } from '../server/rate-limit';
 import { CloseCode, decodeClient, encodeServer, FrameTooLarge, limits, Op, ProtocolError, type ClientMessage, type CloseReason, type ServerMessage, type SocketAddress, type Size } from '../terminal-protocol';
 import { Backpressure } from './backpressure';
@@ -20,6 +22,8 @@ export interface SocketDeps {
   states: Pick<StateWatches, 'subscribe'>;
   /** Where the browser can see what a sandbox serves on a published port. */
   previewUrl: (containerId: string, port: number) => string;
+  /** Counts what terminals print, for the operators. */
+  metrics?: Pick<Metrics, 'terminalOutput'>;
 }
 
 type Shell = Awaited<ReturnType<Engine['openShell']>>;
@@ -133,7 +137,7 @@ export class TerminalSocket {
       this.attach(shell, containerId, lease);
     } catch (error) {
       if (this.aborter.signal.aborted) return;
-      console.error(`terminal: ${(error as Error).message}`);
+      log.error('terminal.failed', { learner: learnerId(this.session), error });
       this.close(error instanceof StartFailed ? 'startFailed' : 'engineError');
     }
   }
@@ -176,6 +180,7 @@ export class TerminalSocket {
     stream.once('data', () => void shell.resize(this.size).catch(() => {}));
     stream.on('data', (chunk: Buffer) => {
       this.flow.queued(chunk.length);
+      this.deps.metrics?.terminalOutput(chunk.length);
       this.ws.send(encodeServer({ op: Op.output, data: chunk }), () => this.flow.sent(chunk.length));
     });
     // A view ends when the learner's shell does (or another window of the learner takes the shell over).
