@@ -12,6 +12,8 @@ export interface Lease {
   /** Container ids by node: node1 first. A lesson that needs a lab adds nodes to the learner's sandbox. */
   nodes: string[];
   assignedAt: number;
+  /** Time the learner added to the time limit (see extend). */
+  extendedMs: number;
   lastActive: number;
   warned: Set<WarningReason>;
   /** A terminal has used it; until then it is a lesson page's claim, given back when no terminal comes. */
@@ -22,17 +24,41 @@ export type WarningReason = 'ttl' | 'idle';
 /** Why a lease ended; a class's instructor can reset a learner's sandbox or end the class. */
 export type EndReason = 'expired' | 'idle' | 'reset' | 'gone' | 'instructorReset' | 'classEnded';
 
+/** A lease's end coming soon; for the time limit, also what an extension would add now (0: no more). */
+export type Warning = { reason: 'idle'; endsAt: number } | { reason: 'ttl'; endsAt: number; extendMs: number };
+export type Deadlines = ReturnType<SandboxManager['deadlines']>;
+/** Why an extension was refused: no sandbox, not near its time limit yet, or it has had all the time it may. */
+export type ExtendRefusal = 'noSandbox' | 'tooEarly' | 'atMost';
+
 interface Events {
-  warning: [session: string, warning: { reason: WarningReason; endsAt: number }];
+  warning: [session: string, warning: Warning];
+  /** The lease's warnings are over (more time, or activity after an idle warning): here are its deadlines now. */
+  renewed: [session: string, deadlines: Deadlines];
   ended: [session: string, reason: EndReason];
   /** A new sandbox became ready, after this long; for the operators' metrics. */
   started: [durationMs: number];
 }
 
+/** What a leased container's name says: whose it is, since when, how much time was added, and which node of the lab. */
+export interface LeaseName {
+  session: string;
+  assignedAt: number;
+  extendedMs: number;
+  /** Counted from 1; node1 is the learner's sandbox itself. */
+  node: number;
+}
+
 // Names carry the state that must survive a server restart: pool members (see supply.ts), and leases
-// with their session and start time. Docker lets us rename a container but not relabel it.
-const leaseName = (session: string, assignedAt: number, node = 1) => `course-s-${session}-${assignedAt.toString(36)}${node > 1 ? `-n${node}` : ''}`;
-const leasePattern = /^course-s-([0-9a-f]{32})-([0-9a-z]+)(?:-n([2-9]))?$/;
+// with their session, start time and added time. Docker lets us rename a container but not relabel it.
+// The added time is left out until there is some, so names made before extensions existed still read.
+const leasePattern = /^course-s-([0-9a-f]{32})-([0-9a-z]+)(?:-x([0-9a-z]+))?(?:-n([2-9]))?$/;
+export const leaseName = ({ session, assignedAt, extendedMs, node }: LeaseName) =>
+  `course-s-${session}-${assignedAt.toString(36)}${extendedMs > 0 ? `-x${extendedMs.toString(36)}` : ''}${node > 1 ? `-n${node}` : ''}`;
+export function parseLeaseName(name: string): LeaseName | null {
+  const match = leasePattern.exec(name);
+  if (!match) return null;
+  return { session: match[1]!, assignedAt: parseInt(match[2]!, 36), extendedMs: match[3] ? parseInt(match[3], 36) : 0, node: match[4] ? Number(match[4]) : 1 };
+}
 /** The private network that joins the nodes of one learner's lab. */
 export const labNetworkName = (session: string) => `course-lab-${session}`;
 
@@ -79,6 +105,7 @@ export class SandboxManager extends EventEmitter<Events> {
   private readonly leases = new Map<string, Lease>();
   private readonly acquiring = new Map<string, Promise<Lease>>();
   private readonly growing = new Map<string, Promise<void>>();
+  private readonly extending = new Map<string, Promise<Deadlines | ExtendRefusal>>();
   private readonly waits = new Map<string, WaitBroadcast>();
   private readonly supply: SandboxSupply;
   private timer: NodeJS.Timeout | undefined;
@@ -89,6 +116,8 @@ export class SandboxManager extends EventEmitter<Events> {
     private readonly engine: Engine,
     private readonly config: SandboxConfig,
     private readonly now: () => number = Date.now,
+    /** The class whose warm seats a learner may take (the one they joined), if any. */
+    private readonly classOf: (session: string) => string | null = () => null,
   ) {
     super();
     this.supply = new SandboxSupply(engine, config, now, (ms) => this.emit('started', ms));
@@ -107,22 +136,27 @@ export class SandboxManager extends EventEmitter<Events> {
     const sandboxes = await this.engine.list(this.config.instance);
     const stray: string[] = [];
     for (const sandbox of sandboxes) {
-      const lease = leasePattern.exec(sandbox.name);
-      const assignedAt = lease ? parseInt(lease[2]!, 36) : 0;
-      if (lease && !lease[3] && sandbox.running && now - assignedAt < this.config.ttlMs) {
-        this.leases.set(lease[1]!, { session: lease[1]!, nodes: [sandbox.id], assignedAt, lastActive: now, warned: new Set(), used: true });
-      } else if (!lease && sandbox.running && poolPattern.test(sandbox.name) && this.supply.adopt(sandbox.id)) {
+      const name = parseLeaseName(sandbox.name);
+      if (name?.node === 1 && sandbox.running) {
+        const { session, assignedAt, extendedMs } = name;
+        const lease: Lease = { session, nodes: [sandbox.id], assignedAt, extendedMs, lastActive: now, warned: new Set(), used: true };
+        if (now < this.deadlines(lease).expiresAt) this.leases.set(session, lease);
+        else stray.push(sandbox.id);
+      } else if (!name && sandbox.running && poolPattern.test(sandbox.name) && this.supply.adopt(sandbox.id)) {
         continue;
-      } else if (!lease?.[3]) {
+      } else if (!name && sandbox.running && this.supply.adoptWarm(sandbox.name, sandbox.id)) {
+        continue;
+      } else if (!name || name.node === 1) {
         stray.push(sandbox.id);
       }
     }
-    // Further nodes of a lab join their node1, in order; those of a lease that did not survive go.
+    // Further nodes of a lab join their node1, in order; those of a lease that did not survive go. Node1's
+    // name alone says how much time was added: a node renamed before a crash cut an extension short still belongs.
     for (const sandbox of sandboxes) {
-      const lease = leasePattern.exec(sandbox.name);
-      if (!lease?.[3]) continue;
-      const owner = this.leases.get(lease[1]!);
-      if (owner && owner.assignedAt === parseInt(lease[2]!, 36)) owner.nodes[Number(lease[3]) - 1] = sandbox.id;
+      const name = parseLeaseName(sandbox.name);
+      if (!name || name.node === 1) continue;
+      const owner = this.leases.get(name.session);
+      if (owner && owner.assignedAt === name.assignedAt) owner.nodes[name.node - 1] = sandbox.id;
       else stray.push(sandbox.id);
     }
     for (const lease of this.leases.values()) lease.nodes = lease.nodes.filter(Boolean);
@@ -142,6 +176,26 @@ export class SandboxManager extends EventEmitter<Events> {
   get counts() {
     const nodes = [...this.leases.values()].reduce((n, lease) => n + lease.nodes.length, 0);
     return { leased: this.leases.size, nodes, ...this.supply.counts };
+  }
+
+  /** Keeps `count` sandboxes warm for the members of a class yet to come; only once adoption has brought back those a previous run left. */
+  warm(classId: string, count: number): void {
+    if (this.adopted) this.supply.reserve(classId, count);
+  }
+
+  /** The class's warm seats go, and their places with them. */
+  unwarm(classId: string): Promise<void> {
+    return this.supply.unreserve(classId);
+  }
+
+  /** A class's warm sandboxes, ready and starting; null when it has none. */
+  warmOf(classId: string): { ready: number; starting: number } | null {
+    return this.supply.reserved(classId);
+  }
+
+  /** The classes that hold warm seats. */
+  get warmClasses(): string[] {
+    return this.supply.reserveIds;
   }
 
   lease(session: string): Lease | undefined {
@@ -183,9 +237,10 @@ export class SandboxManager extends EventEmitter<Events> {
     const leave = waits.join(onWait);
     try {
       const lease = this.leases.get(session) ?? (await shared(this.acquiring, session, () => this.assign(session, nodes, waits.tell, signal)));
-      lease.lastActive = this.now();
+      // A tab that opens is activity, and ends an idle warning the learner's other tabs show.
+      this.touch(session);
       while (lease.nodes.length < nodes) {
-        await shared(this.growing, session, async () => this.addNodes(lease, await this.supply.take(nodes - lease.nodes.length, waits.tell, signal)));
+        await shared(this.growing, session, async () => this.addNodes(lease, await this.supply.take(nodes - lease.nodes.length, waits.tell, signal, this.classOf(session) ?? undefined)));
       }
       return lease;
     } finally {
@@ -194,15 +249,15 @@ export class SandboxManager extends EventEmitter<Events> {
   }
 
   private async assign(session: string, nodes: number, onWait: WaitListener, signal?: AbortSignal): Promise<Lease> {
-    const [first, ...more] = await this.supply.take(nodes, onWait, signal);
+    const [first, ...more] = await this.supply.take(nodes, onWait, signal, this.classOf(session) ?? undefined);
     const assignedAt = this.now();
     try {
-      await this.engine.rename(first!, leaseName(session, assignedAt));
+      await this.engine.rename(first!, leaseName({ session, assignedAt, extendedMs: 0, node: 1 }));
     } catch (error) {
       await this.release([first!, ...more]);
       throw error;
     }
-    const lease: Lease = { session, nodes: [first!], assignedAt, lastActive: assignedAt, warned: new Set(), used: false };
+    const lease: Lease = { session, nodes: [first!], assignedAt, extendedMs: 0, lastActive: assignedAt, warned: new Set(), used: false };
     this.leases.set(session, lease);
     // Registered with the lease, so another tab of the lab waits for these nodes instead of asking again.
     if (more.length) void shared(this.growing, session, () => this.addNodes(lease, more)).catch(() => {});
@@ -249,21 +304,69 @@ export class SandboxManager extends EventEmitter<Events> {
 
   /** A ready sandbox made node `index` of the lease's lab: named for it, and on the lab's network. */
   private async makeNode(lease: Lease, index: number, id: string): Promise<void> {
-    await this.engine.rename(id, leaseName(lease.session, lease.assignedAt, index + 1));
+    await this.engine.rename(id, this.nameOf(lease, index));
     await this.engine.joinLab(id, labNetworkName(lease.session), nodeName(index));
   }
 
-  /** Marks the learner active: idleness is counted from the last keystroke. */
+  /** Marks the learner active: idleness is counted from the last keystroke, check or output of their shells. */
   touch(session: string): void {
     const lease = this.leases.get(session);
     if (!lease) return;
     lease.lastActive = this.now();
-    lease.warned.delete('idle');
+    // Every tab of the learner shows the idle warning: each hears that it is over.
+    if (lease.warned.delete('idle')) this.emit('renewed', session, this.deadlines(lease));
   }
 
-  /** When the lease ends, by time limit or idleness, whichever comes first. */
+  /** When the lease ends, by time limit (with the time added) or idleness, whichever comes first. */
   deadlines(lease: Lease) {
-    return { expiresAt: lease.assignedAt + this.config.ttlMs, idleEndsAt: lease.lastActive + this.config.idleMs, idleMs: this.config.idleMs };
+    return { expiresAt: lease.assignedAt + this.config.ttlMs + lease.extendedMs, idleEndsAt: lease.lastActive + this.config.idleMs, idleMs: this.config.idleMs };
+  }
+
+  /** What an extension would add now: a whole one, or what is left of the most time a sandbox may have. */
+  private extensionOf(lease: Lease): number {
+    return Math.max(0, Math.min(this.config.extendMs, lease.assignedAt + this.config.maxMs - this.deadlines(lease).expiresAt));
+  }
+
+  /**
+   * Moves the learner's time limit later, once its warning is due (so time cannot be hoarded ahead):
+   * by one extension, up to the most time a sandbox may have. Two tabs asking at once extend once.
+   */
+  extend(session: string): Promise<Deadlines | ExtendRefusal> {
+    return shared(this.extending, session, () => this.lengthen(session));
+  }
+
+  private async lengthen(session: string): Promise<Deadlines | ExtendRefusal> {
+    const lease = this.leases.get(session);
+    if (!lease) return 'noSandbox';
+    if (this.deadlines(lease).expiresAt - this.now() > this.config.warnMs) return 'tooEarly';
+    const more = this.extensionOf(lease);
+    if (more <= 0) return 'atMost';
+    // Node1's name first: an extension it does not carry would be lost to a restart (see adopt).
+    await this.engine.rename(lease.nodes[0]!, this.nameOf(lease, 0, lease.extendedMs + more));
+    if (this.leases.get(session) !== lease) return 'noSandbox';
+    lease.extendedMs += more;
+    await Promise.all(lease.nodes.slice(1).map((id, i) => this.engine.rename(id, this.nameOf(lease, i + 1)).catch(() => {})));
+    lease.warned.delete('ttl');
+    // Asking for more time is activity too: the one `renewed` below ends both warnings in every tab.
+    lease.lastActive = this.now();
+    lease.warned.delete('idle');
+    const deadlines = this.deadlines(lease);
+    this.emit('renewed', session, deadlines);
+    return deadlines;
+  }
+
+  private nameOf(lease: Lease, index: number, extendedMs = lease.extendedMs): string {
+    return leaseName({ session: lease.session, assignedAt: lease.assignedAt, extendedMs, node: index + 1 });
+  }
+
+  /** The warnings a lease is under, as they read now: a tab that opens after they were given hears them too. */
+  warnings(lease: Lease): Warning[] {
+    return [...lease.warned].map((reason) => this.warning(lease, reason));
+  }
+
+  private warning(lease: Lease, reason: WarningReason): Warning {
+    const { expiresAt, idleEndsAt } = this.deadlines(lease);
+    return reason === 'ttl' ? { reason, endsAt: expiresAt, extendMs: this.extensionOf(lease) } : { reason, endsAt: idleEndsAt };
   }
 
   /** Throws the learner's sandbox away; their next connection gets a fresh one. */
@@ -331,6 +434,6 @@ export class SandboxManager extends EventEmitter<Events> {
   private warnOnce(lease: Lease, reason: WarningReason, endsAt: number, now: number) {
     if (endsAt - now > this.config.warnMs || lease.warned.has(reason)) return;
     lease.warned.add(reason);
-    this.emit('warning', lease.session, { reason, endsAt });
+    this.emit('warning', lease.session, this.warning(lease, reason));
   }
 }

@@ -17,7 +17,13 @@ export interface Config {
   stateDir: string;
   engine: EngineConfig;
   sandbox: SandboxConfig;
-  classes: { stuckAfterMs: number; defaultCapacity: number };
+  classes: {
+    stuckAfterMs: number;
+    defaultCapacity: number;
+    /** How long before a class's start time its seats are warmed, and how long after it unused ones are kept. */
+    warmBeforeMs: number;
+    warmGraceMs: number;
+  };
   /** When set, /metrics answers only a scrape with `Authorization: Bearer <token>`. */
   metricsToken: string | null;
 }
@@ -38,6 +44,9 @@ export interface SandboxConfig {
   idleMs: number;
   /** How long before the end of the TTL or the idle timeout the learner is warned. */
   warnMs: number;
+  /** What one extension adds to the TTL (0: none), and the most time a sandbox can have in all. */
+  extendMs: number;
+  maxMs: number;
   poolSize: number;
   capacity: number;
   /** Most sandboxes starting at the same time (a lab node counts as one); everyone else waits in the queue. */
@@ -115,6 +124,8 @@ export function loadConfig(env: Env = process.env): Config {
       ttlMs: minutes(number(env, 'COURSE_SANDBOX_TTL_MINUTES', 120)),
       idleMs: minutes(number(env, 'COURSE_SANDBOX_IDLE_MINUTES', 20)),
       warnMs: minutes(number(env, 'COURSE_SANDBOX_WARN_MINUTES', 5)),
+      extendMs: minutes(number(env, 'COURSE_SANDBOX_EXTEND_MINUTES', 30)),
+      maxMs: minutes(number(env, 'COURSE_SANDBOX_MAX_MINUTES', 240)),
       poolSize: number(env, 'COURSE_SANDBOX_POOL', 2),
       capacity: number(env, 'COURSE_SANDBOX_CAPACITY', 40),
       starts: Math.max(1, number(env, 'COURSE_SANDBOX_STARTS', 4)),
@@ -129,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     classes: {
       stuckAfterMs: minutes(number(env, 'COURSE_CLASS_STUCK_MINUTES', 5)),
       defaultCapacity: number(env, 'COURSE_CLASS_SIZE', 30),
+      warmBeforeMs: minutes(number(env, 'COURSE_CLASS_WARM_MINUTES', 10)),
+      warmGraceMs: minutes(number(env, 'COURSE_CLASS_WARM_GRACE_MINUTES', 15)),
     },
     metricsToken: env.COURSE_METRICS_TOKEN || null,
   };
