@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
-import type { Lease } from '@/lib/sandbox/manager';
+import type { Lease, Warning } from '@/lib/sandbox/manager';
 import { StartFailed, type Wait } from '@/lib/sandbox/supply';
 import { Backpressure, watermarks } from '@/lib/terminal-gateway/backpressure';
 import { TerminalSocket, type SocketDeps } from '@/lib/terminal-gateway/socket';
-import { CloseCode, decodeServer, encodeClient, limits, Op, type ClientMessage, type ServerMessage, type Size } from '@/lib/terminal-protocol';
+import { CloseCode, decodeServer, encodeClient, limits, Op, type ClientMessage, type ServerMessage, type Size, type SocketAddress } from '@/lib/terminal-protocol';
 
 /** The socket's browser end, as the `ws` library presents it to the server. */
 class FakeSocket extends EventEmitter {
@@ -54,10 +54,20 @@ class FakeShell extends Duplex {
   }
 }
 
-const lease: Lease = { session: 'learner', nodes: ['c1'], assignedAt: 0, lastActive: 0, warned: new Set(), used: true };
+const lease: Lease = { session: 'learner', nodes: ['c1'], assignedAt: 0, extendedMs: 0, lastActive: 0, warned: new Set(), used: true };
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-function setup({ acquire, openShell, size }: { acquire?: () => Promise<Lease>; openShell?: () => Promise<never>; size?: Size } = {}) {
+interface Setup {
+  acquire?: () => Promise<Lease>;
+  openShell?: () => Promise<never>;
+  size?: Size;
+  /** The warnings the learner's sandbox is under. */
+  warnings?: Warning[];
+  watch?: SocketAddress['watch'];
+}
+
+function setup({ acquire, openShell, size, warnings = [], watch }: Setup = {}) {
+  let touches = 0;
   const ws = new FakeSocket();
   const shell = new FakeShell();
   const opened: { size: Size; readOnly: boolean }[] = [];
@@ -74,18 +84,20 @@ function setup({ acquire, openShell, size }: { acquire?: () => Promise<Lease>; o
         return new Promise<Lease>((resolve) => (granted = resolve));
       }),
       lease: () => lease,
-      touch: () => {},
+      touch: () => void touches++,
       deadlines: () => ({ expiresAt: 1, idleEndsAt: 1, idleMs: 1 }),
+      warnings: () => warnings,
       discard: async () => {},
       replaceNode: async () => {},
     },
     ports: { subscribe: () => () => {} },
     states: { subscribe: () => () => {} },
+    health: { subscribe: () => () => {} },
     previewUrl: () => '',
   };
-  const socket = new TerminalSocket(ws as unknown as WebSocket, deps, 'learner', { tab: 'main', nodes: 1, node: 1, ...(size && { size }) });
+  const socket = new TerminalSocket(ws as unknown as WebSocket, deps, 'learner', { tab: 'main', nodes: 1, node: 1, ...(size && { size }), ...(watch && { watch }) });
   const running = socket.run();
-  return { ws, shell, socket, opened, running, grant: (l = lease) => granted(l), wait: (w: Wait) => tellWait(w) };
+  return { ws, shell, socket, opened, running, grant: (l = lease) => granted(l), wait: (w: Wait) => tellWait(w), touches: () => touches };
 }
 
 describe('a terminal socket', () => {
@@ -175,6 +187,54 @@ describe('a terminal socket', () => {
     expect(shell.paused).toBe(true);
     ws.frame({ op: Op.resume });
     expect(shell.paused).toBe(false);
+  });
+});
+
+describe('a terminal socket and the time its sandbox has', () => {
+  const size = { cols: 80, rows: 24 };
+
+  it('counts what the learner’s shell prints as activity, at most once in a few seconds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const { shell, running, grant, touches } = setup({ size });
+      grant();
+      await running;
+      shell.push('Step 1/9');
+      await settle();
+      expect(touches()).toBe(1);
+      shell.push('Step 2/9');
+      await settle();
+      expect(touches()).toBe(1);
+      vi.setSystemTime(Date.now() + 5000);
+      shell.push('Step 3/9');
+      await settle();
+      expect(touches()).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('never counts what an instructor’s read-only view shows', async () => {
+    const { shell, running, touches } = setup({ size, watch: { classToken: 'class', member: 'learner' } });
+    await running;
+    shell.push('a build the instructor watches');
+    await settle();
+    expect(touches()).toBe(0);
+  });
+
+  it('tells a tab that opens during a warning about it, and shows the deadlines again when the warning is over', async () => {
+    const { ws, socket, running, grant } = setup({ size, warnings: [{ reason: 'ttl', endsAt: 9, extendMs: 1800_000 }] });
+    // Not attached yet: no `ready` that would let the browser think the shell is there.
+    socket.renewed({ expiresAt: 2, idleEndsAt: 2, idleMs: 1 });
+    grant();
+    await running;
+    expect(ws.sent.flatMap((m) => (m.op === Op.status ? [m.status] : []))).toEqual([
+      { state: 'starting' },
+      { state: 'ready', expiresAt: 1, idleTimeoutMs: 1 },
+      { state: 'warning', reason: 'ttl', endsAt: 9, extendMs: 1800_000 },
+    ]);
+    socket.renewed({ expiresAt: 2, idleEndsAt: 2, idleMs: 1 });
+    expect(ws.sent.at(-1)).toEqual({ op: Op.status, status: { state: 'ready', expiresAt: 2, idleTimeoutMs: 1 } });
   });
 });
 

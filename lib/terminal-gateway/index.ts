@@ -39,6 +39,9 @@ export function createTerminalGateway(deps: GatewayDeps) {
   deps.sandboxes.on('warning', (session, warning) => {
     for (const socket of registry.of(session)) socket.send({ op: Op.status, status: { state: 'warning', ...warning } });
   });
+  deps.sandboxes.on('renewed', (session, deadlines) => {
+    for (const socket of registry.of(session)) socket.renewed(deadlines);
+  });
   deps.sandboxes.on('ended', (session, reason) => {
     for (const socket of registry.of(session)) socket.ended(reason);
   });

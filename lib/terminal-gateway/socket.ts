@@ -3,9 +3,10 @@ import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { en } from '../i18n/en';
 import type { Engine } from '../sandbox/engine';
-import type { EndReason, Lease, SandboxManager } from '../sandbox/manager';
+import type { Deadlines, EndReason, Lease, SandboxManager } from '../sandbox/manager';
 import type { PortWatches } from '../sandbox/ports';
 import type { StateWatches } from '../sandbox/state';
+import type { Watchdog } from '../sandbox/watchdog';
 import { StartFailed } from '../sandbox/supply';
 import { learnerId, log } from '../server/log';
 import type { Metrics } from '../server/metrics';
@@ -17,9 +18,11 @@ import { StateFeed } from './state-feed';
 /** What one socket needs of the server: its sandboxes, their shells, and the watches of their Docker. */
 export interface SocketDeps {
   openShell: Engine['openShell'];
-  sandboxes: Pick<SandboxManager, 'acquire' | 'lease' | 'touch' | 'deadlines' | 'discard' | 'replaceNode'>;
+  sandboxes: Pick<SandboxManager, 'acquire' | 'lease' | 'touch' | 'deadlines' | 'warnings' | 'discard' | 'replaceNode'>;
   ports: Pick<PortWatches, 'subscribe'>;
   states: Pick<StateWatches, 'subscribe'>;
+  /** What the watchdog finds wrong in the sandbox: told to the learner with the way out. */
+  health: Pick<Watchdog, 'subscribe'>;
   /** Where the browser can see what a sandbox serves on a published port. */
   previewUrl: (containerId: string, port: number) => string;
   /** Counts what terminals print, for the operators. */
@@ -44,6 +47,8 @@ const defaultSize: Size = { cols: 80, rows: 24 };
 const firstSizeWaitMs = 5_000;
 /** Watching ports costs the sandbox two docker commands: they wait until the prompt is up, or the learner types. */
 const portsDelayMs = 2000;
+/** A shell that prints (a build, `docker logs -f`) keeps the learner from counting as idle; telling the manager once in a while is enough. */
+const outputActivityMs = 5000;
 
 /** Every rate a socket is held to, in one place. */
 class SocketLimits {
@@ -87,6 +92,8 @@ export class TerminalSocket {
   private readonly stateFeed: StateFeed;
   private portsTimer: NodeJS.Timeout | undefined;
   private unwatchPorts: (() => void) | null = null;
+  private unwatchHealth: (() => void) | null = null;
+  private lastOutputActivity = -Infinity;
 
   constructor(
     private readonly ws: WebSocket,
@@ -152,6 +159,11 @@ export class TerminalSocket {
     this.close(closeReasons[reason]);
   }
 
+  /** The sandbox's warnings are over (more time, or the learner came back): the tab shows its deadlines again. */
+  renewed({ expiresAt, idleMs }: Deadlines): void {
+    if (this.state.name === 'attached') this.send({ op: Op.status, status: { state: 'ready', expiresAt, idleTimeoutMs: idleMs } });
+  }
+
   send(message: ServerMessage): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeServer(message));
   }
@@ -174,11 +186,14 @@ export class TerminalSocket {
     this.state = { name: 'attached', containerId, shell };
     const { expiresAt, idleMs } = this.deps.sandboxes.deadlines(lease);
     this.send({ op: Op.status, status: { state: 'ready', expiresAt, idleTimeoutMs: idleMs } });
+    // A tab opened after a warning was given shows it too, with its "Add time" button.
+    for (const warning of this.deps.sandboxes.warnings(lease)) this.send({ op: Op.status, status: { state: 'warning', ...warning } });
     this.early.drainInto(shell.stream);
     const { stream } = shell;
     // A size that changed while the shell started is applied once tmux has drawn, and so listens for it.
     stream.once('data', () => void shell.resize(this.size).catch(() => {}));
     stream.on('data', (chunk: Buffer) => {
+      this.outputActivity();
       this.flow.queued(chunk.length);
       this.deps.metrics?.terminalOutput(chunk.length);
       this.ws.send(encodeServer({ op: Op.output, data: chunk }), () => this.flow.sent(chunk.length));
@@ -191,7 +206,16 @@ export class TerminalSocket {
     this.portsTimer = setTimeout(() => this.watchDocker(), portsDelayMs);
   }
 
-  /** Ports and the state panel follow the node's Docker once the prompt is up or the learner types. */
+  /** What a learner's shell prints counts as activity; what an instructor's view shows does not. */
+  private outputActivity(): void {
+    if (this.watching) return;
+    const now = Date.now();
+    if (now - this.lastOutputActivity < outputActivityMs) return;
+    this.lastOutputActivity = now;
+    this.deps.sandboxes.touch(this.session);
+  }
+
+  /** Ports, the state panel and the watchdog follow the node's Docker once the prompt is up or the learner types. */
   private watchDocker(): void {
     if (this.state.name !== 'attached' || this.unwatchPorts) return;
     clearTimeout(this.portsTimer);
@@ -200,6 +224,7 @@ export class TerminalSocket {
       this.send({ op: Op.ports, ports: ports.map((port) => ({ port, url: this.deps.previewUrl(containerId, port) })) }),
     );
     this.stateFeed.start(containerId);
+    this.unwatchHealth = this.deps.health.subscribe(containerId, (trouble) => this.send({ op: Op.trouble, trouble }));
   }
 
   private receive(raw: RawData, isBinary: boolean): void {
@@ -248,6 +273,7 @@ export class TerminalSocket {
     this.state = { name: 'closed' };
     clearTimeout(this.portsTimer);
     this.unwatchPorts?.();
+    this.unwatchHealth?.();
     this.stateFeed.stop();
   }
 }

@@ -20,6 +20,7 @@ export const Op = {
   status: 0x12,
   pong: 0x13,
   ports: 0x14,
+  trouble: 0x15,
   state: 0x1a,
 } as const;
 
@@ -89,8 +90,31 @@ export type Status =
   /** Waiting for a sandbox: how many learners come first, about how long (null while every place is taken), and whether a failed start is being replaced. */
   | { state: 'queued'; ahead: number; etaMs: number | null; full: boolean; retrying: boolean }
   | { state: 'ready'; expiresAt: number; idleTimeoutMs: number }
-  | { state: 'warning'; reason: 'ttl' | 'idle'; endsAt: number }
+  /** `ready` again means the warning is over. A time-limit warning says what asking for more time would add (0: no more). */
+  | { state: 'warning'; reason: 'idle'; endsAt: number }
+  | { state: 'warning'; reason: 'ttl'; endsAt: number; extendMs: number }
   | { state: 'resetting' };
+
+/**
+ * Something wrong in the node's sandbox that the learner should hear of (the watchdog's findings): which
+ * limit was hit, and whether it still is. An out-of-memory kill is an event: it is told once, as active.
+ */
+export type Trouble =
+  | { kind: 'processes'; active: boolean; limit: number }
+  | { kind: 'memory'; active: boolean; limitBytes: number }
+  | { kind: 'disk'; active: boolean; full: DiskArea[]; usage: DiskUsage | null }
+  | { kind: 'daemon'; active: boolean };
+export type TroubleKind = Trouble['kind'];
+/** The sandbox's size-limited disks the learner writes to: their home folder, Docker's data, and /tmp. */
+export type DiskArea = 'home' | 'docker' | 'tmp';
+/** What takes the space of a full disk: Docker's own summary, and the biggest folders of the learner's. */
+export interface DiskUsage {
+  docker: { type: string; size: string; reclaimable: string }[];
+  folders: { path: string; kib: number }[];
+}
+/** The ways out the watchdog offers, asked for at /api/sandbox/rescue. */
+export const rescues = ['stopRunaway', 'prune', 'restartDaemon'] as const;
+export type Rescue = (typeof rescues)[number];
 
 /** A port the node's containers publish, and where the browser can see what it serves. */
 export interface PublishedPort {
@@ -111,6 +135,7 @@ export type ServerMessage =
   | { op: typeof Op.output; data: Uint8Array }
   | { op: typeof Op.status; status: Status }
   | { op: typeof Op.ports; ports: PublishedPort[] }
+  | { op: typeof Op.trouble; trouble: Trouble }
   | { op: typeof Op.state; update: StateUpdate }
   | { op: typeof Op.pong };
 
@@ -161,7 +186,7 @@ function frame(op: number, payload: Uint8Array): Uint8Array {
 /** Bytes travel as they are, structured payloads as JSON, and the rest is the opcode alone. */
 function encode(message: ClientMessage | ServerMessage): Uint8Array {
   if ('data' in message) return frame(message.op, message.data);
-  const value = 'size' in message ? message.size : 'status' in message ? message.status : 'ports' in message ? message.ports : 'update' in message ? message.update : null;
+  const value = 'size' in message ? message.size : 'status' in message ? message.status : 'ports' in message ? message.ports : 'trouble' in message ? message.trouble : 'update' in message ? message.update : null;
   return frame(message.op, value === null ? new Uint8Array() : encoder.encode(JSON.stringify(value)));
 }
 
@@ -205,6 +230,8 @@ export function decodeServer(bytes: Uint8Array): ServerMessage {
       return { op, status: JSON.parse(decoder.decode(payload)) as Status };
     case Op.ports:
       return { op, ports: JSON.parse(decoder.decode(payload)) as PublishedPort[] };
+    case Op.trouble:
+      return { op, trouble: JSON.parse(decoder.decode(payload)) as Trouble };
     case Op.state:
       return { op, update: JSON.parse(decoder.decode(payload)) as StateUpdate };
     case Op.pong:
