@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { leaseName, parseLeaseName, SandboxManager, type Deadlines, type Warning } from '@/lib/sandbox/manager';
 import { loadConfig, type SandboxConfig } from '@/lib/server/config';
+import { extendText, warningText } from '@/components/terminal/status-text';
+import { en } from '@/lib/i18n/en';
+import { ko } from '@/lib/i18n/ko';
 
 const minute = 60_000;
 const session = 'a'.repeat(32);
@@ -175,5 +178,16 @@ describe('a restarted server', () => {
     expect(lease().extendedMs).toBe(30 * minute);
     const old = await adopted([`course-s-${session}-${t0.toString(36)}`, `course-s-${session}-${t0.toString(36)}-n2`]);
     expect(old.lease()).toMatchObject({ nodes: ['c1', 'c2'], extendedMs: 0 });
+  });
+});
+
+describe('the time-limit warning in words', () => {
+  it('offers more time while there is some, and says plainly when there is none', () => {
+    const warning = { state: 'warning', reason: 'ttl', endsAt: 65_000 } as const;
+    expect(warningText(en.terminal, { ...warning, extendMs: 30 * minute }, 0)).toBe('Your sandbox reaches its time limit in 1 min 5 s. Anything in it will be removed.');
+    expect(warningText(en.terminal, { ...warning, extendMs: 0 }, 0)).toBe('Your sandbox reaches its time limit in 1 min 5 s and cannot be given more time. Anything in it will be removed.');
+    expect(extendText(en.terminal, 30 * minute)).toBe('Add 30 minutes');
+    expect(extendText(en.terminal, 10_000)).toBe('Add 1 minute');
+    expect(extendText(ko.terminal, 30 * minute)).toBe('30분 늘리기');
   });
 });

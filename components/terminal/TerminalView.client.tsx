@@ -14,7 +14,8 @@ import type { StateUpdate } from '@/lib/docker-state';
 import { TerminalConnection, type ConnectionEvents, type ConnectionState, type NodeChoice } from './connection';
 import { isMac, terminalKeys } from './keys';
 import { Notice } from './Notice';
-import { durationText, queuedText } from './status-text';
+import { extendSandbox } from '@/lib/client/sandbox';
+import { extendText, queuedText, warningText } from './status-text';
 
 declare global {
   interface Window {
@@ -137,6 +138,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
   const status = state.phase === 'open' ? state.status : null;
   const warning = status?.state === 'warning' ? status : null;
   const now = useNow(warning ? 1000 : 30_000);
+  const [extending, setExtending] = useState<'no' | 'asking' | 'failed'>('no');
   const hintId = `terminal-hint-${tabId}`;
   const onStateRef = useRef(onState);
   onStateRef.current = onState;
@@ -222,6 +224,18 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
     if ((state.phase === 'closed' || state.phase === 'reconnecting') && state.reason === 'expired') emitCourseEvent({ type: 'sandbox-expired' });
   }, [state]);
 
+  // A new warning starts with its button, whatever became of the last one.
+  useEffect(() => setExtending('no'), [warning?.endsAt]);
+
+  // The socket brings the new deadline to every tab and the warning goes; the learner is back in the shell.
+  const extend = async () => {
+    setExtending('asking');
+    const extended = await extendSandbox();
+    setExtending(extended ? 'no' : 'failed');
+    if (extended) terminalRef.current?.terminal.focus();
+  };
+  const extendMs = warning?.reason === 'ttl' && !watch ? warning.extendMs : 0;
+
   const dataState = dataStateOf(state);
   const reason = state.phase === 'reconnecting' || state.phase === 'closed' ? state.reason : null;
   const reasonText = reason ? t.closeReasons[reason] : null;
@@ -246,9 +260,21 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
   return (
     <div className="flex min-h-0 flex-1 flex-col">
       {warning && (
-        <p role="alert" className="shrink-0 bg-amber-300 px-3 py-1.5 text-sm font-medium text-amber-950">
-          {format(warning.reason === 'idle' ? t.warnIdle : t.warnTtl, { time: durationText(t, warning.endsAt - now) })}
-        </p>
+        <div data-testid="terminal-warning" className="flex shrink-0 flex-wrap items-center gap-x-3 gap-y-1 bg-amber-300 px-3 py-1.5 text-sm font-medium text-amber-950">
+          <p role="alert">{warningText(t, warning, now)}</p>
+          {extendMs > 0 && (
+            <button
+              type="button"
+              // Not `disabled`, which would drop the keyboard's focus while the request runs.
+              aria-disabled={extending === 'asking'}
+              onClick={() => extending !== 'asking' && void extend()}
+              className="rounded bg-amber-950 px-2.5 py-0.5 text-amber-50 hover:bg-amber-900 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-950 aria-disabled:opacity-60"
+            >
+              {extending === 'asking' ? t.extending : extendText(t, extendMs)}
+            </button>
+          )}
+          {extending === 'failed' && <p role="alert">{t.extendFailed}</p>}
+        </div>
       )}
       <div className="relative min-h-0 flex-1">
         <div ref={host} data-testid="terminal" className="absolute inset-y-1 right-0 left-2" />

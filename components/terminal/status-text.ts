@@ -19,3 +19,13 @@ export function queuedText(t: TerminalWords, wait: Extract<Status, { state: 'que
   const eta = wait.etaMs === null ? '' : format(words.eta, { time: durationText(t, wait.etaMs) });
   return format(wait.ahead ? words.waiting : words.first, { retrying, ahead, eta });
 }
+
+/** What the warning before the end says; a time-limit warning says whether more time can still be added. */
+export function warningText(t: TerminalWords, warning: Extract<Status, { state: 'warning' }>, now: number): string {
+  const time = durationText(t, warning.endsAt - now);
+  if (warning.reason === 'idle') return format(t.warnIdle, { time });
+  return format(warning.extendMs > 0 ? t.warnTtl : t.warnTtlFinal, { time });
+}
+
+/** "Add 30 minutes": an extension in whole minutes, rounded up. */
+export const extendText = (t: TerminalWords, extendMs: number): string => format(t.extend, { minutes: Math.ceil(extendMs / 60_000) });

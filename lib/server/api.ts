@@ -5,8 +5,10 @@ import { evaluate } from '../checks/evaluate';
 import { findCheck, sandboxNodesOf } from '../content/checks';
 import { messages } from '../i18n/messages';
 import type { Engine } from '../sandbox/engine';
-import type { SandboxManager } from '../sandbox/manager';
+import type { ExtendRefusal, SandboxManager } from '../sandbox/manager';
+import type { Watchdog } from '../sandbox/watchdog';
 import type { Store } from '../store';
+import { maxLabNodes, rescues, type Rescue } from '../terminal-protocol';
 import { cookieHeader, newSessionToken, sessionCookie, sessionOf, sessionTokenOf, verifySessionToken } from './auth';
 import type { Config } from './config';
 import type { Metrics } from './metrics';
@@ -21,13 +23,14 @@ export interface ApiDeps {
   /** Told of every check a learner runs, so their class's dashboard can follow. */
   checked: (learner: string) => void;
   metrics: Pick<Metrics, 'checkRan'>;
+  health: Pick<Watchdog, 'rescue'>;
 }
 
 /**
  * The learner's endpoints: their session, their progress, their sandbox and its checks. They live beside
  * the WebSocket in the server process, outside Next.js, so that nothing Next bundles imports the engine.
  */
-export function apiRoutes({ config, engine, sandboxes, store, checked, metrics }: ApiDeps): Route[] {
+export function apiRoutes({ config, engine, sandboxes, store, checked, metrics, health }: ApiDeps): Route[] {
   const learner = (request: IncomingMessage) => {
     const session = sessionOf(request, config.secret);
     if (!session) throw new HttpError(401, 'no session');
@@ -84,6 +87,31 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics }
       },
     },
     {
+      // The way out of what the watchdog told the learner: stop the runaway processes, prune Docker's
+      // data, start the daemon again. It acts on the node the learner's tab shows.
+      method: 'POST',
+      path: '/api/sandbox/rescue',
+      handle: async ({ request, response, json }) => {
+        const session = learner(request);
+        const { rescue, node = 1 } = ((await json()) ?? {}) as { rescue?: unknown; node?: unknown };
+        if (!rescues.includes(rescue as Rescue) || !Number.isInteger(node) || (node as number) < 1 || (node as number) > maxLabNodes) throw new HttpError(400, 'rescue must be one of ' + rescues.join(', ') + ', node a node number');
+        const containerId = sandboxes.lease(session)?.nodes[(node as number) - 1];
+        if (!containerId) throw new HttpError(409, 'no sandbox');
+        sandboxes.touch(session);
+        reply(response, 200, await health.rescue(containerId, rescue as Rescue));
+      },
+    },
+    {
+      // More time before the time limit, once its warning shows; every terminal of the learner hears the new deadline.
+      method: 'POST',
+      path: '/api/sandbox/extend',
+      handle: async ({ request, response }) => {
+        const extended = await sandboxes.extend(learner(request));
+        if (typeof extended === 'string') throw new HttpError(extended === 'noSandbox' ? 404 : 409, extendRefusals[extended], { reason: extended });
+        reply(response, 200, { expiresAt: extended.expiresAt });
+      },
+    },
+    {
       // The page says which check; the server finds it in the course and asks the learner's own daemon.
       method: 'POST',
       path: '/api/check',
@@ -104,6 +132,12 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics }
     },
   ];
 }
+
+const extendRefusals: Record<ExtendRefusal, string> = {
+  noSandbox: 'no sandbox to extend',
+  tooEarly: 'time can be added once the time-limit warning shows',
+  atMost: 'the sandbox has had all the time it may',
+};
 
 /** Requests a browser makes ahead of a visit (link prefetches, speculation): they must start nothing. */
 const isPrefetch = (request: IncomingMessage) =>
