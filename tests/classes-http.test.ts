@@ -61,6 +61,17 @@ describe('classes over HTTP', () => {
     expect(foreign.status).toBe(403);
   });
 
+  it('takes a start time within the coming week, and counts the end from it', async () => {
+    const at = (hours: number) => clock + hours * 3_600_000;
+    expect((await post('/api/classes', { title: 'X', locale: 'en', lessons: ['m/one'], startsAt: at(-1) })).status).toBe(400);
+    expect((await post('/api/classes', { title: 'X', locale: 'en', lessons: ['m/one'], startsAt: at(24 * 8) })).status).toBe(400);
+    const { token } = await create({ startsAt: at(1), hours: 2 });
+    const board = (await (await fetch(`${base}/api/teach/${token}`)).json()) as { class: object; warm: unknown };
+    expect(board.class).toMatchObject({ startsAt: at(1), endsAt: at(3) });
+    // No seats are warmed by a server without warm seats.
+    expect(board.warm).toBeNull();
+  });
+
   it('joins by code, forgiving its case, and refuses wrong and full codes with their reason', async () => {
     const { code, join } = await create();
     expect(join).toBe(`/join/${code}`);

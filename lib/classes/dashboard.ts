@@ -1,5 +1,6 @@
 import type { CheckEvent, ClassRecord, Member } from '../store';
 import { isOver } from '.';
+import type { WarmSeatCount } from './warm';
 
 /** A lesson of the class and the ids of its steps (its checks), in order. */
 export interface LessonSteps {
@@ -28,7 +29,9 @@ export interface LearnerRow {
 }
 
 export interface Dashboard {
-  class: { title: string; code: string; capacity: number; endsAt: number | null; ended: boolean; pinned: string | null; locale: string };
+  class: { title: string; code: string; capacity: number; startsAt: number | null; endsAt: number | null; ended: boolean; pinned: string | null; locale: string };
+  /** Seats kept ready for learners yet to join, and those starting; null when none are kept. */
+  warm: WarmSeatCount | null;
   lessons: LessonSteps[];
   totalSteps: number;
   learners: LearnerRow[];
@@ -43,6 +46,7 @@ export interface DashboardInput {
   passes: CheckEvent[];
   attempts: CheckEvent[];
   nodesOf: (learner: string) => number;
+  warm?: WarmSeatCount | null;
   now: number;
   stuckAfterMs: number;
 }
@@ -50,7 +54,7 @@ export interface DashboardInput {
 const keyOf = (lesson: string, step: string) => `${lesson}#${step}`;
 
 /** What the instructor sees, from what the store knows: pure, so every rule here is unit-tested. */
-export function summarize({ klass, lessons, members, passes, attempts, nodesOf, now, stuckAfterMs }: DashboardInput): Dashboard {
+export function summarize({ klass, lessons, members, passes, attempts, nodesOf, warm = null, now, stuckAfterMs }: DashboardInput): Dashboard {
   const steps = new Set(lessons.flatMap((l) => l.steps.map((s) => keyOf(l.lesson, s))));
   const inClass = (e: CheckEvent) => steps.has(keyOf(e.lesson, e.check));
 
@@ -93,7 +97,8 @@ export function summarize({ klass, lessons, members, passes, attempts, nodesOf, 
   }
 
   return {
-    class: { title: klass.title, code: klass.code, capacity: klass.capacity, endsAt: klass.endsAt, ended: isOver(klass, now), pinned: klass.pinned, locale: klass.locale },
+    class: { title: klass.title, code: klass.code, capacity: klass.capacity, startsAt: klass.startsAt, endsAt: klass.endsAt, ended: isOver(klass, now), pinned: klass.pinned, locale: klass.locale },
+    warm,
     lessons,
     totalSteps: steps.size,
     learners,

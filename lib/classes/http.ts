@@ -1,8 +1,9 @@
 import '#server-only';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isOver, joinInput, joinRefusals, newClassInput, normalizeCode, type JoinRefusal } from '.';
+import { isOver, joinInput, joinRefusals, maxEndHours, newClassInput, normalizeCode, type JoinRefusal } from '.';
 import { summarize, type Dashboard, type LessonSteps } from './dashboard';
+import type { WarmSeats } from './warm';
 import { classOfTeachToken, cookieHeader, readCookie, teachCookie, teachToken } from '../server/auth';
 import { reply } from '../server/http';
 import { HttpError, type Route, type RouteContext } from '../server/routes';
@@ -28,6 +29,8 @@ export interface ClassesDeps {
   /** The lessons of a class with their steps, or null when one of them is not in the course. */
   lessonsOf: (locale: string, lessons: string[]) => Promise<LessonSteps[] | null>;
   sessionOf: (request: IncomingMessage) => string | null;
+  /** Classes with a start time have their seats warmed ahead of it; without this, none are. */
+  warmSeats?: Pick<WarmSeats, 'update' | 'seats'>;
   now?: () => number;
 }
 
@@ -50,7 +53,7 @@ const checkIntervalMs = 30_000;
  * events, pushed when something happens and refreshed every few seconds (stuck times grow, sandboxes
  * come and go).
  */
-export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, now = Date.now }: ClassesDeps) {
+export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, warmSeats, now = Date.now }: ClassesDeps) {
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   let streams = 0;
@@ -68,6 +71,7 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
       passes: store.classes.passes(klass.id),
       attempts: store.classes.attempts(klass.id),
       nodesOf: (learner) => sandboxes.lease(learner)?.nodes.length ?? 0,
+      warm: warmSeats?.seats(klass.id) ?? null,
       now: now(),
       stuckAfterMs: config.stuckAfterMs,
     });
@@ -83,6 +87,7 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
   async function end(klass: ClassRecord) {
     store.classes.end(klass.id);
     changed(klass.id, 'class');
+    await warmSeats?.update();
     await Promise.all(store.classes.members(klass.id).map((member) => sandboxes.reset(member.learner, 'classEnded')));
   }
 
@@ -123,11 +128,16 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
   async function create(json: RouteContext['json'], res: ServerResponse) {
     const parsed = newClassInput.safeParse(await json());
     if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const { title, locale, lessons, hours, capacity = config.defaultCapacity } = parsed.data;
+    const { title, locale, lessons, hours, capacity = config.defaultCapacity, startsAt = null } = parsed.data;
     const t = messages[locale].classes.errors;
     if (!(await lessonsOf(locale, lessons))) throw new HttpError(400, t.lessonsNotInCourse);
     if (capacity > config.maxCapacity) throw new HttpError(400, format(t.capacityTooLarge, { max: config.maxCapacity }));
-    const klass = store.classes.create({ title, locale, lessons, capacity, endsAt: hours ? now() + hours * 3_600_000 : null });
+    // A minute's grace: a start time of "now" takes a moment to reach the server.
+    if (startsAt !== null && (startsAt < now() - 60_000 || startsAt > now() + maxEndHours * 3_600_000)) throw new HttpError(400, t.startOutOfRange);
+    // The hours count from the start, when there is one.
+    const endsAt = hours ? Math.max(now(), startsAt ?? 0) + hours * 3_600_000 : null;
+    const klass = store.classes.create({ title, locale, lessons, capacity, startsAt, endsAt });
+    void warmSeats?.update();
     reply(res, 201, { teach: `/${locale}/teach/class#${teachToken(klass.id, config.secret)}`, code: klass.code, join: `/join/${klass.code}` });
   }
 
@@ -141,6 +151,8 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     const member = store.classes.join(klass.id, learner, parsed.data.name);
     if (member === 'full') return refuse('full');
     changed(klass.id, 'activity');
+    // The seat this member takes is one fewer to keep warm.
+    void warmSeats?.update();
     const [module, lesson] = (klass.pinned ?? klass.lessons[0]!).split('/');
     reply(res, 200, { title: klass.title, lesson: `/${klass.locale}/${module}/${lesson}` });
   }

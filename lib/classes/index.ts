@@ -28,6 +28,8 @@ export const newClassInput = z.strictObject({
   /** Hours from now; none means the instructor ends it. */
   hours: z.number().positive().max(maxEndHours).optional(),
   capacity: z.number().int().min(1).optional(),
+  /** When the class begins (milliseconds since 1970); its seats are warmed ahead of it. */
+  startsAt: z.number().int().positive().optional(),
 });
 
 export const joinInput = z.strictObject({ code: z.string().max(20), name: text(40) });
