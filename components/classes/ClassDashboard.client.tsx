@@ -85,8 +85,14 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
             </p>
             <p className="mt-1 text-slate-500">
               {format(t.seats, { n: board.learners.length, of: board.class.capacity })}
+              {board.class.startsAt && ` · ${format(t.startsAt, { time: new Date(board.class.startsAt).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }) })}`}
               {board.class.endsAt && ` · ${format(t.endsAt, { time: new Date(board.class.endsAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) })}`}
             </p>
+            {board.warm && (
+              <p className="mt-1 text-slate-700 dark:text-slate-300" data-testid="warm-seats" data-warm={board.warm.warm}>
+                {format(t.warmSeats, { warm: board.warm.warm, starting: board.warm.starting })}
+              </p>
+            )}
           </div>
           <div className="flex flex-col gap-2">
             <label className="text-sm">

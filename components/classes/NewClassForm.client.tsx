@@ -34,6 +34,8 @@ export function NewClassForm({ locale, t, modules }: { locale: Locale; t: Messag
     const lessons = modules.flatMap((m) => m.lessons.map((l) => l.key)).filter((key) => chosen.has(key));
     if (!lessons.length) return setError(t.chooseLessons);
     const hours = Number(form.get('hours'));
+    // The field is in the instructor's own time zone; the server keeps the moment it names.
+    const start = String(form.get('startsAt') ?? '');
     setBusy(true);
     const created = await postJson<{ teach: string }>('/api/classes', {
       title: String(form.get('title')),
@@ -41,6 +43,7 @@ export function NewClassForm({ locale, t, modules }: { locale: Locale; t: Messag
       lessons,
       capacity: Number(form.get('capacity')),
       ...(hours ? { hours } : {}),
+      ...(start ? { startsAt: new Date(start).getTime() } : {}),
     }).catch(() => ({ ok: false as const, status: 0, error: t.joinFailed }));
     setBusy(false);
     if (created.ok) location.assign(created.value.teach);
@@ -80,6 +83,13 @@ export function NewClassForm({ locale, t, modules }: { locale: Locale; t: Messag
             })}
         </div>
       </fieldset>
+      <label className="block font-medium">
+        {t.startLabel}
+        <input name="startsAt" type="datetime-local" aria-describedby="start-hint" className={fieldClass} />
+        <span id="start-hint" className="mt-1 block text-sm font-normal text-slate-600 dark:text-slate-400">
+          {t.startHint}
+        </span>
+      </label>
       <div className="grid gap-4 sm:grid-cols-2">
         <label className="block font-medium">
           {t.endLabel}
