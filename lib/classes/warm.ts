@@ -48,7 +48,8 @@ export function createWarmSeats({ config, store, sandboxes, nodesOf, now = Date.
   async function adjust(): Promise<void> {
     const at = now();
     const keep = new Set<string>();
-    for (const klass of store.classes.startingBetween(at - config.warmGraceMs, at + config.warmBeforeMs)) {
+    // Both ends inclusive: the grace time is over at its last millisecond, the warming begins at its first.
+    for (const klass of store.classes.startingBetween(at - config.warmGraceMs + 1, at + config.warmBeforeMs)) {
       const nodes = isOver(klass, at) ? 0 : await nodesPerSeat(klass);
       if (!nodes) continue;
       keep.add(klass.id);
