@@ -5,8 +5,9 @@ import path from 'node:path';
 import next from 'next';
 import { apiRoutes, claimOnPageLoad } from './lib/server/api';
 import { previewToken, sessionOf } from './lib/server/auth';
-import { lessonSteps } from './lib/content/checks';
+import { lessonSteps, sandboxNodesOf } from './lib/content/checks';
 import { createClasses } from './lib/classes/http';
+import { createWarmSeats } from './lib/classes/warm';
 import { loadConfig } from './lib/server/config';
 import { learnerId, log } from './lib/server/log';
 import { createMetrics } from './lib/server/metrics';
@@ -29,12 +30,13 @@ const app = next({ dev: config.dev, hostname: 'localhost', port: config.port });
 const handleNext = app.getRequestHandler();
 
 const engine = Engine.connect(config.engine);
-const sandboxes = new SandboxManager(engine, config.sandbox);
+const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
+// A learner may take the warm seats of the class they joined (see lib/classes/warm.ts).
+const sandboxes = new SandboxManager(engine, config.sandbox, Date.now, (session) => store.classes.membership(session)?.class.id ?? null);
 // One `docker events` stream per sandbox, shared by its port watch and its Docker-state panels.
 const events = new DaemonEvents(engine);
 const ports = new PortWatches(engine, events);
 const states = new StateWatches(engine, events);
-const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
 // Gauges read their sources at scrape time; the gateway they count is made below.
 const metrics = createMetrics({
   sandboxes: () => sandboxes.counts,
@@ -51,12 +53,14 @@ const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret
 // Per client address; a classroom of learners often shares one address, so a whole class fits in the burst.
 const requests = new RateLimiter(20, 100);
 const guard = { allowedOrigins: config.allowedOrigins, allow: (request: IncomingMessage) => requests.allow(clientAddress(request)) };
+const warmSeats = createWarmSeats({ config: config.classes, store, sandboxes, nodesOf: (locale, lesson) => sandboxNodesOf(`/${locale}/${lesson}`) });
 const classes = createClasses({
   config: { secret: config.secret, ...config.classes, maxCapacity: config.sandbox.capacity },
   store,
   sandboxes,
   lessonsOf: lessonSteps,
   sessionOf: learnerOf,
+  warmSeats,
 });
 const preview = createPreview({
   async resolve(token) {
@@ -127,6 +131,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     // Sandboxes stay up: the next start adopts them, so learners keep their work across restarts.
     sandboxes.stop();
     classes.stop();
+    warmSeats.stop();
     gateway.close();
     server.close(() => {
       store.close();
