@@ -1,5 +1,6 @@
 import type { Dashboard } from '../lib/classes/dashboard';
 import type { Row } from './page-weight';
+import { waitFor } from '../tests/wait-for';
 import { mib, ms, peakLoad, percentile, rssOf } from './stats';
 import { openTerminal } from './terminal';
 
@@ -74,5 +75,44 @@ export async function classBench(baseUrl: string, serverPid: number, size: numbe
     { measure: 'class: a check shows on the dashboard p50 / p95', value: `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))}`, target: '≤ 1000 ms' },
     { measure: 'class: dashboard snapshot', value: ms(snapshot), target: '' },
     { measure: `class: server memory with ${size} learners`, value: mib(rss), target: '' },
+  ];
+}
+
+/**
+ * A class that starts warm: made with a start time within the warming window, its `size` seats are
+ * warmed first; then every learner joins and opens a terminal at once, and we time the last prompt.
+ */
+export async function warmClassBench(baseUrl: string, size: number): Promise<Row[]> {
+  console.error(`class of ${size}, warm`);
+  const post = (path: string, body: object, cookie?: string) =>
+    fetch(`${baseUrl}${path}`, { method: 'POST', headers: { origin: baseUrl, 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) });
+  const body = { title: 'Bench, warm', locale: 'en', lessons: ['virtualization/from-vms-to-containers'], capacity: size, startsAt: Date.now() + 5 * 60_000 };
+  const created = (await (await post('/api/classes', body)).json()) as { teach: string; code: string };
+  const token = encodeURIComponent(decodeURIComponent(created.teach.split('#')[1]!));
+
+  const warming = performance.now();
+  const board = () => fetch(`${baseUrl}/api/teach/${token}`).then((r) => r.json() as Promise<Dashboard>);
+  await waitFor(`${size} warm seats`, async () => (await board()).warm?.warm === size, 300_000, 500);
+  const warmedAfter = performance.now() - warming;
+
+  const start = performance.now();
+  const readyAfter: number[] = [];
+  const [load, learners] = await peakLoad(() =>
+    Promise.all(
+      Array.from({ length: size }, async (_, i) => {
+        const terminal = await openTerminal(baseUrl, 'main', async (cookie) => {
+          const joined = await post('/api/classes/join', { code: created.code, name: `Learner ${i + 1}` }, cookie);
+          if (!joined.ok) throw new Error(`joining: HTTP ${joined.status}`);
+        });
+        readyAfter.push(performance.now() - start);
+        return terminal;
+      }),
+    ),
+  );
+  for (const learner of learners) learner.ws.close();
+  return [
+    { measure: `class of ${size}: warming its seats ahead of the start (pool 0)`, value: `${(warmedAfter / 1000).toFixed(1)} s`, target: '' },
+    { measure: `class of ${size} joining at once, warm: prompts / time to the last`, value: `${learners.length}/${size} in ${(percentile(readyAfter, 100) / 1000).toFixed(1)} s`, target: `${size} of ${size}, ≤ 5 s` },
+    { measure: 'class, warm: peak load average (1 min) during the joining', value: load.toFixed(1), target: '' },
   ];
 }

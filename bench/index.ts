@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
 import { waitFor } from '../tests/wait-for';
-import { classBench } from './class';
+import { classBench, warmClassBench } from './class';
 import { labBench } from './lab';
 import { pageWeight, type Row } from './page-weight';
 import { previewBench } from './preview';
@@ -41,6 +41,8 @@ if (['page', 'terminal', 'prompt', 'preview', 'state'].some(wanted)) {
 }
 // A class arrives at a server with the default warm pool of 2, starting from nothing else.
 if (wanted('class')) await withServer({ ...env, COURSE_SANDBOX_POOL: '2' }, async (pid) => void rows.push(...(await classBench(baseUrl, pid, quick ? 3 : 30))));
+// The same class with a start time: its seats are warmed before it, from no pool at all.
+if (wanted('class')) await withServer({ ...env, COURSE_SANDBOX_POOL: '0' }, async () => void rows.push(...(await warmClassBench(baseUrl, quick ? 3 : 30))));
 if (wanted('sandbox')) rows.push(...(await sandboxBench({ samples: quick ? 3 : 20, capacityTarget: quick ? 3 : 40 })));
 if (wanted('lab')) rows.push(...(await labBench(quick ? 2 : 10)));
 if (wanted('starts')) rows.push(...(await startsBench(quick ? 6 : 30, quick ? [1, 2, 4] : [1, 2, 3, 4, 6])));

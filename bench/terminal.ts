@@ -9,10 +9,12 @@ import { mib, ms, percentile, rssOf } from './stats';
 const keystrokes = 200;
 
 /** A learner's socket to the server, as the browser opens it. */
-export async function openTerminal(baseUrl: string, tab: string) {
+export async function openTerminal(baseUrl: string, tab: string, beforeOpening: (cookie: string) => Promise<void> = async () => {}) {
   const origin = baseUrl;
   const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { origin } });
   const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+  // A member of a class joins it first, so the warm seats of their class are theirs.
+  await beforeOpening(cookie);
   const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/terminal?tab=${tab}`, { headers: { origin, cookie } });
   // Its first frame is its size, which the shell starts at.
   ws.on('open', () => ws.send(encodeClient({ op: Op.resize, size: { cols: 120, rows: 40 } })));
