@@ -142,10 +142,12 @@ export class Engine {
   /**
    * Starts a long-running command (such as `docker events`) and hands over its output as it comes.
    * Destroying the returned stream ends the command: it runs beside a reader of its stdin that kills
-   * it when the connection closes, so no reconnect leaves one behind.
+   * it when the connection closes, so no reconnect leaves one behind. The command ending (a daemon that
+   * stopped) ends the stream.
    */
   async stream(id: string, cmd: string[]): Promise<PassThrough> {
-    const Cmd = ['sh', '-c', '"$@" & child=$!; cat >/dev/null; kill $child', 'sh', ...cmd];
+    // A background command's stdin is /dev/null: the reader gets the connection's through fd 3.
+    const Cmd = ['sh', '-c', 'exec 3<&0; "$@" 3<&- & child=$!; { cat <&3; kill $child; } >/dev/null 2>&1 & wait $child', 'sh', ...cmd];
     const exec = await this.docker.getContainer(id).exec({ Cmd, User: 'learner', Env: shellEnv, AttachStdin: true, AttachStdout: true, AttachStderr: true });
     const raw = await exec.start({ hijack: true, stdin: true });
     const stdout = new PassThrough();
@@ -174,6 +176,38 @@ export class Engine {
         movedAt = Date.now();
       } else if (Date.now() - movedAt > stallMs) throw new Error(`the sandbox made no progress for ${Math.round(stallMs / 1000)} s`);
     }
+  }
+
+  /**
+   * What the engine counts of a sandbox from outside, without running anything in it: its processes
+   * against their limit, and its page cache, where the files of its tmpfs disks are counted too.
+   */
+  async usage(id: string): Promise<{ pids: number; pidsLimit: number; cacheBytes: number }> {
+    // one-shot: a single sample at once, instead of two taken a second apart. The engine honours it
+    // only on a versioned path (API 1.41, the engine's own).
+    const stats = await new Promise<EngineStats>((resolve, reject) =>
+      this.docker.modem.dial(
+        { path: `/v1.41/containers/${encodeURIComponent(id)}/stats?`, method: 'GET', options: { stream: false, 'one-shot': true }, statusCodes: { 200: true, 404: 'no such container', 500: 'server error' } },
+        (error: unknown, data: unknown) => (error ? reject(error) : resolve(data as EngineStats)),
+      ),
+    );
+    const memory = stats.memory_stats?.stats ?? {};
+    return { pids: stats.pids_stats?.current ?? 0, pidsLimit: stats.pids_stats?.limit ?? 0, cacheBytes: memory.total_cache ?? memory.cache ?? 0 };
+  }
+
+  /** Changes the sandbox's process limit while it runs (the watchdog lends room to stop a runaway). */
+  async limitProcesses(id: string, pids: number): Promise<void> {
+    await this.docker.getContainer(id).update({ PidsLimit: pids });
+  }
+
+  /**
+   * Follows the engine's events of one instance's sandboxes (`actions` such as "oom"), across
+   * reconnects, until the returned function is called.
+   */
+  followSandboxEvents(instance: string, actions: string[], onEvent: (id: string, action: string) => void): () => void {
+    const follower = new EngineEvents(this.docker, { type: ['container'], event: actions, label: [`${sandboxLabel}=1`, `${instanceLabel}=${instance}`] }, onEvent);
+    follower.follow();
+    return () => follower.stop();
   }
 
   /**
@@ -218,6 +252,61 @@ export class Engine {
 const readyRound = `for i in $(seq 40); do sandbox-ready && exit 0; sleep 0.05; done
 cat /proc/[0-9]*/stat 2>/dev/null | awk -v me=$$ '{ pid = $1; sub(/^.*\\) /, ""); if (pid != me && $2 != me) { n++; t += $12 + $13 } } END { print n, t }'
 exit 1`;
+
+/** The parts of the engine's container stats the watchdog reads. */
+interface EngineStats {
+  pids_stats?: { current?: number; limit?: number };
+  memory_stats?: { stats?: { total_cache?: number; cache?: number } };
+}
+
+/** The engine's event stream with a filter, followed again a moment after it breaks. */
+class EngineEvents {
+  private stream: NodeJS.ReadableStream | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly filters: Record<string, string[]>,
+    private readonly onEvent: (id: string, action: string) => void,
+  ) {}
+
+  follow(): void {
+    this.docker.getEvents({ filters: this.filters }).then(
+      (stream) => {
+        if (this.stopped) return void (stream as unknown as { destroy(): void }).destroy();
+        this.stream = stream;
+        let partial = '';
+        stream.on('data', (chunk: Buffer) => {
+          const lines = (partial + chunk.toString('utf8')).split('\n');
+          partial = lines.pop()!.slice(-65_536);
+          for (const line of lines.filter(Boolean)) {
+            try {
+              const event = JSON.parse(line) as { id?: string; Action?: string; status?: string };
+              if (event.id) this.onEvent(event.id, event.Action ?? event.status ?? '');
+            } catch {
+              // Not an event: skipped.
+            }
+          }
+        });
+        stream.on('end', () => this.again()).on('error', () => this.again());
+      },
+      () => this.again(),
+    );
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    (this.stream as unknown as { destroy?(): void } | null)?.destroy?.();
+  }
+
+  private again(): void {
+    this.stream = null;
+    clearTimeout(this.timer);
+    if (!this.stopped) this.timer = setTimeout(() => this.follow(), 2000);
+  }
+}
 
 const shellEnv = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'HOME=/home/learner', 'USER=learner', 'DOCKER_HOST=unix:///run/user/1000/docker.sock'];
 

@@ -12,6 +12,8 @@ export interface DaemonEvent {
 type Listener = (event: DaemonEvent | null) => void;
 
 const retryMs = 1000;
+/** While the daemon is down, each try costs an exec: it is asked less often. */
+const downRetryMs = 3000;
 /** A line longer than this is not one of ours; dropping it bounds the buffer. */
 const maxLineBytes = 4096;
 
@@ -24,16 +26,27 @@ export function parseEventLines(text: string): DaemonEvent[] {
     .map(([, type, action]) => ({ type: type!, action: action! }));
 }
 
+/** Told by the stream itself: the daemon answers (and the events follow), or it stopped answering. */
+export const daemonUp: DaemonEvent = { type: 'daemon', action: 'up' };
+export const daemonDown: DaemonEvent = { type: 'daemon', action: 'down' };
+const isDaemonUp = (event: DaemonEvent) => event.type === daemonUp.type && event.action === daemonUp.action;
+
+// The daemon is asked first, so that a stream that starts says at once whether anyone answers.
+const followCommand = ['sh', '-c', `docker version --format '{{.Server.Version}}' >/dev/null 2>&1 || exit 1; echo '${daemonUp.type} ${daemonUp.action}'; exec docker events --format '{{.Type}} {{.Action}}'`];
+
 /**
- * One `docker events` stream of one sandbox, shared by every listener (the port watch and the state
- * panel of all the learner's tabs): each exec costs the sandbox's single CPU, so there is never a second.
- * It ends when the last listener leaves and follows again when the daemon restarts.
+ * One `docker events` stream of one sandbox, shared by every listener (the port watch, the state panel
+ * of all the learner's tabs, the watchdog): each exec costs the sandbox's single CPU, so there is never a
+ * second. It ends when the last listener leaves and follows again when the daemon restarts; listeners
+ * hear null once it answers (anything may have changed meanwhile), and `daemonDown` when it stops.
  */
 class EventStream {
   private listeners = new Set<Listener>();
   private events: PassThrough | null = null;
   private timer: NodeJS.Timeout | undefined;
   private partial = '';
+  /** Whether the daemon answered the last time it was asked; null before the first answer. */
+  private up: boolean | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -45,13 +58,14 @@ class EventStream {
     this.listeners.add(listener);
     if (this.listeners.size === 1) void this.follow();
     // A later listener joins a stream that runs already: it learns the state once, as on a restart.
-    else if (this.events) listener(null);
+    else if (this.up !== null) listener(this.up ? null : daemonDown);
     return () => {
       this.listeners.delete(listener);
       if (this.listeners.size) return;
       clearTimeout(this.timer);
       this.events?.destroy();
       this.events = null;
+      this.up = null;
       this.onIdle();
     };
   }
@@ -62,7 +76,7 @@ class EventStream {
 
   private async follow() {
     try {
-      const events = await this.engine.stream(this.id, ['docker', 'events', '--format', '{{.Type}} {{.Action}}']);
+      const events = await this.engine.stream(this.id, followCommand);
       if (!this.listeners.size) return void events.destroy();
       this.events = events;
       this.partial = '';
@@ -70,18 +84,33 @@ class EventStream {
         const text = this.partial + chunk.toString('utf8');
         const end = text.lastIndexOf('\n');
         this.partial = text.slice(end + 1).slice(-maxLineBytes);
-        for (const event of parseEventLines(text.slice(0, end + 1))) this.emit(event);
+        for (const event of parseEventLines(text.slice(0, end + 1))) {
+          if (!isDaemonUp(event)) this.emit(event);
+          else if (this.up !== true) {
+            this.up = true;
+            this.emit(null);
+          }
+        }
       });
-      // The daemon restarted or the exec broke: follow again while anyone listens.
+      // The daemon stopped or the exec broke: follow again while anyone listens, less often while it is down.
       events.on('end', () => {
         if (this.events !== events) return;
         this.events = null;
-        if (this.listeners.size) this.timer = setTimeout(() => void this.follow(), retryMs);
+        this.wentDown();
       });
-      this.emit(null);
     } catch {
-      if (this.listeners.size) this.timer = setTimeout(() => void this.follow(), retryMs);
+      this.wentDown();
     }
+  }
+
+  private wentDown() {
+    if (!this.listeners.size) return;
+    const wasUp = this.up;
+    if (wasUp !== false) {
+      this.up = false;
+      this.emit(daemonDown);
+    }
+    this.timer = setTimeout(() => void this.follow(), wasUp ? retryMs : downRetryMs);
   }
 }
 

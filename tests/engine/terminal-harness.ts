@@ -7,6 +7,7 @@ import { DaemonEvents } from '@/lib/sandbox/events';
 import type { SandboxManager } from '@/lib/sandbox/manager';
 import { PortWatches } from '@/lib/sandbox/ports';
 import { StateWatches } from '@/lib/sandbox/state';
+import { Watchdog } from '@/lib/sandbox/watchdog';
 import { newSessionToken, sessionCookie, sessionOf } from '@/lib/server/auth';
 import { createTerminalGateway } from '@/lib/terminal-gateway';
 import { decodeServer, encodeClient, Op, type ServerMessage } from '@/lib/terminal-protocol';
@@ -17,11 +18,14 @@ export const origin = 'http://course.test';
 /** The terminal gateway on a server of its own, as server.ts composes it, for a manager under test. */
 export async function startGateway(sandboxes: SandboxManager, engine: Engine = realEngine) {
   const events = new DaemonEvents(engine);
+  const health = new Watchdog(engine, events, { instance: config.sandbox.instance, pollMs: 1000, memoryBytes: config.sandbox.memoryBytes });
+  health.start();
   const gateway = createTerminalGateway({
     openShell: (...args) => engine.openShell(...args),
     sandboxes,
     ports: new PortWatches(engine, events),
     states: new StateWatches(engine, events),
+    health,
     previewUrl: (id, port) => `/preview/${id}/${port}/`,
     sessionOf: (request) => sessionOf(request, config.secret),
     // An instructor's view names the learner's session here; the real server looks it up in the class.
@@ -36,9 +40,11 @@ export async function startGateway(sandboxes: SandboxManager, engine: Engine = r
   const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws/terminal`;
   return {
     gateway,
+    health,
     connect: (options: ConnectOptions = {}) => connect(url, options),
     close: () => {
       gateway.close();
+      health.stop();
       server.close();
     },
   };
