@@ -21,6 +21,7 @@ import { SandboxManager } from './lib/sandbox/manager';
 import { DaemonEvents } from './lib/sandbox/events';
 import { PortWatches } from './lib/sandbox/ports';
 import { StateWatches } from './lib/sandbox/state';
+import { Watchdog } from './lib/sandbox/watchdog';
 import { openSqliteStore } from './lib/store/sqlite';
 import { createTerminalGateway } from './lib/terminal-gateway';
 import { socketPaths } from './lib/terminal-protocol';
@@ -33,7 +34,7 @@ const engine = Engine.connect(config.engine);
 const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
 // A learner may take the warm seats of the class they joined (see lib/classes/warm.ts).
 const sandboxes = new SandboxManager(engine, config.sandbox, Date.now, (session) => store.classes.membership(session)?.class.id ?? null);
-// One `docker events` stream per sandbox, shared by its port watch and its Docker-state panels.
+// One `docker events` stream per sandbox, shared by its port watch, its Docker-state panels and its watchdog.
 const events = new DaemonEvents(engine);
 const ports = new PortWatches(engine, events);
 const states = new StateWatches(engine, events);
@@ -43,6 +44,10 @@ const metrics = createMetrics({
   openSockets: () => gateway.openSockets,
   classesLive: () => store.classes.liveCount(Date.now()),
 });
+// The watchdog of the sandboxes terminals show; what it finds is counted for operators.
+const health = new Watchdog(engine, events, { instance: config.sandbox.instance, pollMs: config.sandbox.watchMs, memoryBytes: config.sandbox.memoryBytes }, (kind) =>
+  metrics.watchdogEvent(kind),
+);
 sandboxes.on('started', (ms) => {
   metrics.sandboxStarted(ms);
   log.info('sandbox.started', { ms });
@@ -81,13 +86,14 @@ const operator = operatorRoutes({
   metrics,
 });
 // Every HTTP endpoint outside Next.js, in one table: the learner's API, classes, port previews, and the operators' health and metrics.
-const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked, metrics }), ...classes.routes, ...preview.routes, ...operator], guard);
+const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked, metrics, health }), ...classes.routes, ...preview.routes, ...operator], guard);
 const claimSandbox = claimOnPageLoad({ config, sandboxes });
 const gateway = createTerminalGateway({
   openShell: (...args) => engine.openShell(...args),
   sandboxes,
   ports,
   states,
+  health,
   previewUrl: (containerId, port) => previewPath(previewToken(config.secret, containerId), port),
   sessionOf: learnerOf,
   watchedSession: classes.watchedSession,
@@ -100,6 +106,7 @@ const gateway = createTerminalGateway({
 await app.prepare();
 // Without an engine the site still serves lessons; terminals say so and the manager keeps trying.
 await sandboxes.start();
+health.start();
 
 // Lessons may be framed only by the course itself, and under /embed/ by the sites the operator allows.
 const frameAncestors = (url = '') => `frame-ancestors 'self'${url.startsWith('/embed/') ? config.embedOrigins.map((o) => ` ${o}`).join('') : ''}`;
@@ -130,6 +137,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     log.info('server.stopping', { signal });
     // Sandboxes stay up: the next start adopts them, so learners keep their work across restarts.
     sandboxes.stop();
+    health.stop();
     classes.stop();
     warmSeats.stop();
     gateway.close();

@@ -59,6 +59,8 @@ export interface SandboxConfig {
   cpus: number;
   pids: number;
   diskBytes: number;
+  /** How often the watchdog reads a watched sandbox's counters: the longest a runaway goes unnoticed. */
+  watchMs: number;
   /** How often expiry is checked. */
   reapIntervalMs: number;
 }
@@ -135,6 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
       cpus: number(env, 'COURSE_SANDBOX_CPUS', 1),
       pids: number(env, 'COURSE_SANDBOX_PIDS', 512),
       diskBytes: bytes(env, 'COURSE_SANDBOX_DISK', '640m'),
+      watchMs: number(env, 'COURSE_SANDBOX_WATCH_MS', 3000),
       reapIntervalMs: number(env, 'COURSE_SANDBOX_REAP_MS', 5000),
     },
     classes: {
