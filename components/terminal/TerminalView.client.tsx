@@ -14,6 +14,7 @@ import type { StateUpdate } from '@/lib/docker-state';
 import { TerminalConnection, type ConnectionEvents, type ConnectionState, type NodeChoice } from './connection';
 import { isMac, terminalKeys } from './keys';
 import { Notice } from './Notice';
+import { TroubleNotices, troubleTitle, withoutTrouble, withTrouble, type Troubles } from './TroubleNotice';
 import { extendSandbox } from '@/lib/client/sandbox';
 import { extendText, queuedText, warningText } from './status-text';
 
@@ -135,6 +136,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
   const terminalRef = useRef<{ terminal: Terminal; fit: FitAddon; connection: TerminalConnection } | null>(null);
   const [state, setState] = useState<ConnectionState>({ phase: 'connecting' });
   const [ports, setPorts] = useState<PublishedPort[]>([]);
+  const [troubles, setTroubles] = useState<Troubles>({});
   const status = state.phase === 'open' ? state.status : null;
   const warning = status?.state === 'warning' ? status : null;
   const now = useNow(warning ? 1000 : 30_000);
@@ -160,6 +162,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
       output: (data, processed) => terminal.write(data, processed),
       change: setState,
       ports: setPorts,
+      trouble: (trouble) => setTroubles((known) => withTrouble(known, trouble)),
       state: (update) => onStateRef.current?.(update),
     };
     // The page may have opened this shell's socket already, while this code loaded.
@@ -246,6 +249,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
   else if (status?.state === 'starting') line = t.starting;
   else if (status?.state === 'resetting') line = t.resetting;
   else if (status?.state === 'queued') line = queuedText(t, status);
+  else if (troubleTitle(t.troubles, troubles)) line = troubleTitle(t.troubles, troubles)!;
   else if (status?.state === 'ready') line = `${t.connected} · ${format(t.expiresIn, { minutes: Math.max(0, Math.floor((status.expiresAt - now) / 60_000)) })}`;
   else if (warning) line = t.connected;
   else line = t.connecting;
@@ -276,6 +280,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
           {extending === 'failed' && <p role="alert">{t.extendFailed}</p>}
         </div>
       )}
+      <TroubleNotices t={t.troubles} troubles={troubles} node={node.index} readOnly={!!watch} onDismiss={(kind) => setTroubles((known) => withoutTrouble(known, kind))} />
       <div className="relative min-h-0 flex-1">
         <div ref={host} data-testid="terminal" className="absolute inset-y-1 right-0 left-2" />
         {overlay && (

@@ -1,7 +1,7 @@
 import 'client-only';
 import { ensureSession, forgetSession, socketProtocols } from '@/lib/client/session';
 import type { StateUpdate } from '@/lib/docker-state';
-import { CloseCode, closeReasonOf, socketPath, type SocketAddress, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status } from '@/lib/terminal-protocol';
+import { CloseCode, closeReasonOf, socketPath, type SocketAddress, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status, type Trouble } from '@/lib/terminal-protocol';
 
 /** Output handed to xterm but not yet drawn: above the high mark the server is asked to pause, below the low one to resume. */
 export const flowHighWatermark = 1024 * 1024;
@@ -31,6 +31,8 @@ export interface ConnectionEvents {
   ports(ports: PublishedPort[]): void;
   /** A new picture of this node's Docker, while the state panel watches. */
   state(update: StateUpdate): void;
+  /** What the watchdog found wrong in this node's sandbox, or that it is over. */
+  trouble(trouble: Trouble): void;
 }
 
 /** Which node of the learner's lab a tab shows: `index` from 1 of `count` nodes (1 outside labs). */
@@ -53,6 +55,7 @@ class HeldEvents implements ConnectionEvents {
   change = (state: ConnectionState) => void this.held.push((events) => events.change(state));
   ports = (ports: PublishedPort[]) => void this.held.push((events) => events.ports(ports));
   state = (update: StateUpdate) => void this.held.push((events) => events.state(update));
+  trouble = (trouble: Trouble) => void this.held.push((events) => events.trouble(trouble));
   handOver(events: ConnectionEvents) {
     for (const replay of this.held.splice(0)) replay(events);
   }
@@ -209,6 +212,7 @@ export class TerminalConnection {
       else if (message.op === Op.status) this.onStatus(message.status);
       else if (message.op === Op.ports) this.events.ports(message.ports);
       else if (message.op === Op.state) this.events.state(message.update);
+      else if (message.op === Op.trouble) this.events.trouble(message.trouble);
     };
 
     socket.onclose = (event) => {
