@@ -101,7 +101,7 @@ describe('the operators’ endpoints', () => {
         return engineUp ? Promise.resolve() : Promise.reject(new Error('connect ENOENT'));
       },
       // One learner holds a lab of three, another a single sandbox.
-      counts: () => ({ leased: 2, nodes: 4, pooled: 1, queued: 1 }),
+      counts: () => ({ leased: 2, nodes: 4, pooled: 1, queued: 1, warm: 2 }),
       metrics,
       now: () => now,
     });
@@ -127,7 +127,7 @@ describe('the operators’ endpoints', () => {
     pings = 0;
     const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${open}/healthz`)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    expect(await answers[0]!.json()).toEqual({ ready: true, engine: { reachable: true }, capacity: { total: 10, leased: 2, pooled: 1, queued: 1, free: 5 } });
+    expect(await answers[0]!.json()).toEqual({ ready: true, engine: { reachable: true }, capacity: { total: 10, leased: 2, pooled: 1, warm: 2, queued: 1, free: 3 } });
     now += 1999;
     await fetch(`${open}/healthz`);
     expect(pings).toBe(1);

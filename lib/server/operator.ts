@@ -13,7 +13,7 @@ export interface OperatorDeps {
   /** Resolves when the sandbox engine answers. */
   ping: () => Promise<void>;
   /** `nodes`: sandboxes held by learners (each node of a lab counts). */
-  counts: () => { leased: number; nodes: number; pooled: number; queued: number };
+  counts: () => { leased: number; nodes: number; pooled: number; queued: number; warm: number };
   metrics: Pick<Metrics, 'render' | 'contentType'>;
   now?: () => number;
 }
@@ -46,13 +46,14 @@ export function operatorRoutes({ capacity, metricsToken, ready, ping, counts, me
       path: '/healthz',
       handle: async ({ response }) => {
         const reachable = await engineReachable();
-        const { leased, nodes, pooled, queued } = counts();
+        const { leased, nodes, pooled, queued, warm } = counts();
         const isReady = ready();
         reply(response, isReady && reachable ? 200 : 503, {
           ready: isReady,
           engine: { reachable },
-          // Free: places a new learner could still have, after everyone holding or waiting for one.
-          capacity: { total: capacity, leased, pooled, queued, free: Math.max(0, capacity - nodes - queued) },
+          // Free: places a new learner could still have, after everyone holding or waiting for one and the
+          // seats kept warm for classes' members.
+          capacity: { total: capacity, leased, pooled, warm, queued, free: Math.max(0, capacity - nodes - warm - queued) },
         });
       },
     },
