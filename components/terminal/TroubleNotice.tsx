@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { rescueSandbox, type RescueResult } from '@/lib/client/sandbox';
-import { formatBytes } from '@/lib/docker-state';
 import type { Messages } from '@/lib/i18n/en';
 import { format } from '@/lib/i18n/format';
 import type { Rescue, Trouble, TroubleKind } from '@/lib/terminal-protocol';
@@ -31,6 +30,12 @@ export function troubleTitle(t: Words, troubles: Troubles): string | null {
   return active ? t[active.trouble.kind].title : null;
 }
 
+/** Limits are set in binary units (COURSE_SANDBOX_MEMORY=1g is 1 GiB), so they are told in them. */
+function binarySize(bytes: number): string {
+  const [value, unit] = bytes >= 2 ** 30 ? [bytes / 2 ** 30, 'GiB'] : bytes >= 2 ** 20 ? [bytes / 2 ** 20, 'MiB'] : [bytes / 2 ** 10, 'KiB'];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+
 const rescueOf: Partial<Record<TroubleKind, Rescue>> = { processes: 'stopRunaway', disk: 'prune', daemon: 'restartDaemon' };
 const actionText = (t: Words, rescue: Rescue) => ({ stopRunaway: t.processes.action, prune: t.disk.action, restartDaemon: t.daemon.action })[rescue];
 
@@ -56,7 +61,7 @@ function TroubleBody({ t, trouble }: { t: Words; trouble: Trouble }) {
     case 'processes':
       return <p>{format(t.processes.body, { limit: trouble.limit })}</p>;
     case 'memory':
-      return <p>{format(t.memory.body, { size: formatBytes(trouble.limitBytes) })}</p>;
+      return <p>{format(t.memory.body, { size: binarySize(trouble.limitBytes) })}</p>;
     case 'daemon':
       return <p>{t.daemon.body}</p>;
     case 'disk':
@@ -71,7 +76,7 @@ function TroubleBody({ t, trouble }: { t: Words; trouble: Trouble }) {
                   <li key={row.type}>{format(t.disk.dockerRow, row)}</li>
                 ))}
                 {trouble.usage.folders.map((folder) => (
-                  <li key={folder.path}>{format(t.disk.folderRow, { path: folder.path, size: formatBytes(folder.kib * 1024) })}</li>
+                  <li key={folder.path}>{format(t.disk.folderRow, { path: folder.path, size: binarySize(folder.kib * 1024) })}</li>
                 ))}
               </ul>
             </>
