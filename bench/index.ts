@@ -13,6 +13,7 @@ import { sandboxBench } from './sandbox';
 import { startsBench } from './starts';
 import { stateBench } from './state';
 import { promptBench, terminalBench } from './terminal';
+import { watchdogBench } from './watchdog';
 
 // Port and instance can be moved, so a benchmark never meets someone else's server or sandboxes.
 const port = Number(process.env.COURSE_BENCH_PORT ?? 3200);
@@ -45,6 +46,7 @@ if (wanted('class')) await withServer({ ...env, COURSE_SANDBOX_POOL: '2' }, asyn
 if (wanted('class')) await withServer({ ...env, COURSE_SANDBOX_POOL: '0' }, async () => void rows.push(...(await warmClassBench(baseUrl, quick ? 3 : 30))));
 if (wanted('sandbox')) rows.push(...(await sandboxBench({ samples: quick ? 3 : 20, capacityTarget: quick ? 3 : 40 })));
 if (wanted('lab')) rows.push(...(await labBench(quick ? 2 : 10)));
+if (wanted('watchdog')) rows.push(...(await watchdogBench({ bombs: quick ? 1 : 5, idleSandboxes: quick ? 2 : 10, windowMs: quick ? 15_000 : 60_000 })));
 if (wanted('starts')) rows.push(...(await startsBench(quick ? 6 : 30, quick ? [1, 2, 4] : [1, 2, 3, 4, 6])));
 printTable(rows);
 
