@@ -72,7 +72,8 @@ export async function watchdogBench(options: { bombs: number; idleSandboxes: num
       const id = await readySandbox(`benchbomb${i}`);
       const troubles: Trouble[] = [];
       const unwatch = watchdog.subscribe(id, (trouble) => troubles.push(trouble));
-      await sleep(2000);
+      // The bombs fall at different moments of the watchdog's round, so the delay spans its whole range.
+      await sleep(2000 + (i / options.bombs) * watchdogConfig.pollMs);
       const start = performance.now();
       await engine.run(id, ['tmux', 'send-keys', '-t', 'main', ':(){ :|:& };:', 'Enter']);
       await waitFor('the fork bomb told', () => troubles.some((t) => t.kind === 'processes' && t.active), 60_000, 20);

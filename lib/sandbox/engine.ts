@@ -31,10 +31,10 @@ export class Engine {
     await this.docker.ping();
   }
 
-  /** Every sandbox of one server instance on the engine, running or not. */
-  async list(instance: string): Promise<{ id: string; name: string; running: boolean }[]> {
+  /** Every sandbox of one server instance on the engine, running or not (`stopped`: it ran and ended; a sandbox being made is neither). */
+  async list(instance: string): Promise<{ id: string; name: string; running: boolean; stopped: boolean }[]> {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${sandboxLabel}=1`, `${instanceLabel}=${instance}`] } });
-    return containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), running: c.State === 'running' }));
+    return containers.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), running: c.State === 'running', stopped: c.State === 'exited' || c.State === 'dead' }));
   }
 
   async create(name: string, config: SandboxConfig): Promise<string> {

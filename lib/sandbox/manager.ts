@@ -410,7 +410,8 @@ export class SandboxManager extends EventEmitter<Events> {
     this.reaping = true;
     try {
       if (!this.adopted) await this.adopt();
-      const running = new Set((await this.engine.list(this.config.instance)).filter((s) => s.running).map((s) => s.id));
+      const sandboxes = await this.engine.list(this.config.instance);
+      const running = new Set(sandboxes.filter((s) => s.running).map((s) => s.id));
       const now = this.now();
       for (const lease of [...this.leases.values()]) {
         const { expiresAt, idleEndsAt } = this.deadlines(lease);
@@ -424,6 +425,9 @@ export class SandboxManager extends EventEmitter<Events> {
         }
       }
       await this.supply.prune(running);
+      // A sandbox that stopped is no one's any more (its lease ended above, a pool member was dropped), and
+      // one whose removal failed while the engine was away would otherwise stay until the next restart.
+      await Promise.all(sandboxes.filter((s) => s.stopped).map((s) => this.engine.remove(s.id)));
     } catch (error) {
       log.error('engine.unreachable', { error });
     } finally {

@@ -129,15 +129,18 @@ describe('sandbox lifecycle on the real engine', () => {
     expired.stop();
   });
 
-  it('forgets a sandbox whose container died', async () => {
-    const sandboxes = manager();
+  it('forgets a sandbox whose container died, and removes every stopped one, pooled ones too', async () => {
+    const sandboxes = manager({ poolSize: 1 });
     const ended: string[] = [];
     sandboxes.on('ended', (_, reason) => ended.push(reason));
     await sandboxes.start();
     const lease = await sandboxes.acquire(newSession());
-    await engine.docker.getContainer(lease.nodes[0]!).kill();
+    await until(() => sandboxes.counts.pooled === 1, 30_000);
+    const pooled = (await engine.list(config.sandbox.instance)).find((s) => s.id !== lease.nodes[0])!;
+    await Promise.all([lease.nodes[0]!, pooled.id].map((id) => engine.docker.getContainer(id).kill()));
     await until(() => ended.includes('gone'));
     expect(sandboxes.lease(lease.session)).toBeUndefined();
+    await until(async () => (await engine.list(config.sandbox.instance)).every((s) => !s.stopped), 30_000);
     sandboxes.stop();
   });
 });
