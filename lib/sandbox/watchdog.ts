@@ -145,10 +145,8 @@ class SandboxHealth extends SandboxWatch<Listener> {
 
   override subscribe(listener: Listener): () => void {
     const unsubscribe = super.subscribe(listener);
-    if (!this.timer) {
-      this.timer = setInterval(() => void this.poll(), this.config.pollMs);
-      void this.poll();
-    }
+    // The first look comes a round later: a class arriving at once does not ask the engine all together.
+    this.timer ??= setInterval(() => void this.poll(), this.config.pollMs);
     return unsubscribe;
   }
 

@@ -77,7 +77,8 @@ describe('a rush of learners', () => {
     expect(closedEarly(waiting)).toEqual([]);
     expect(served.every((c) => c.ws.readyState !== c.ws.OPEN)).toBe(true);
     for (const learner of learners) learner.ws.close();
-  });
+    // 50 starts on two cores, in two waves: about two minutes, longer on a loaded machine.
+  }, 400_000);
 
   it('brings up whole labs for 5 learners opening a Swarm lesson at once', async () => {
     await serve({ poolSize: 2, capacity: 40 });

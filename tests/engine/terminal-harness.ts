@@ -18,7 +18,7 @@ export const origin = 'http://course.test';
 /** The terminal gateway on a server of its own, as server.ts composes it, for a manager under test. */
 export async function startGateway(sandboxes: SandboxManager, engine: Engine = realEngine) {
   const events = new DaemonEvents(engine);
-  const health = new Watchdog(engine, events, { instance: config.sandbox.instance, pollMs: 1000, memoryBytes: config.sandbox.memoryBytes });
+  const health = new Watchdog(engine, events, { instance: config.sandbox.instance, pollMs: config.sandbox.watchMs, memoryBytes: config.sandbox.memoryBytes });
   health.start();
   const gateway = createTerminalGateway({
     openShell: (...args) => engine.openShell(...args),
