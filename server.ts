@@ -45,9 +45,10 @@ const metrics = createMetrics({
   classesLive: () => store.classes.liveCount(Date.now()),
 });
 // The watchdog of the sandboxes terminals show; what it finds is counted for operators.
-const health = new Watchdog(engine, events, { instance: config.sandbox.instance, pollMs: config.sandbox.watchMs, memoryBytes: config.sandbox.memoryBytes }, (kind) =>
-  metrics.watchdogEvent(kind),
-);
+const health = new Watchdog(engine, events, { instance: config.sandbox.instance, pollMs: config.sandbox.watchMs, memoryBytes: config.sandbox.memoryBytes }, (kind) => {
+  metrics.watchdogEvent(kind);
+  log.warn('watchdog.noticed', { kind });
+});
 sandboxes.on('started', (ms) => {
   metrics.sandboxStarted(ms);
   log.info('sandbox.started', { ms });

@@ -1,6 +1,7 @@
 import '#server-only';
 import { isOver } from '.';
 import type { SandboxManager } from '../sandbox/manager';
+import { log } from '../server/log';
 import type { ClassRecord, Store } from '../store';
 
 export interface WarmConfig {
@@ -74,7 +75,7 @@ export function createWarmSeats({ config, store, sandboxes, nodesOf, now = Date.
       return pass.next;
     }
     pass.running = adjust()
-      .catch((error: Error) => console.error(`warm seats: ${error.message}`))
+      .catch((error: Error) => log.error('class.warm.failed', { error }))
       .finally(() => (pass.running = null));
     return pass.running;
   }
