@@ -10,7 +10,7 @@ test('/healthz says the server is ready, its engine answers, and it has room for
   expect(health).toEqual({
     ready: true,
     engine: { reachable: true },
-    capacity: { total: expect.any(Number), leased: expect.any(Number), pooled: expect.any(Number), queued: expect.any(Number), free: expect.any(Number) },
+    capacity: { total: expect.any(Number), leased: expect.any(Number), pooled: expect.any(Number), warm: 0, queued: expect.any(Number), free: expect.any(Number) },
   });
   expect(health.capacity.free).toBeGreaterThan(0);
   expect(health.capacity.free).toBeLessThanOrEqual(health.capacity.total);
