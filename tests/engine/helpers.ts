@@ -9,6 +9,15 @@ const instance = process.env.COURSE_INSTANCE ?? 'engine-test';
 export const config = loadConfig({ COURSE_STATE_DIR: instance === 'engine-test' ? '.state/test' : `.state/${instance}`, COURSE_INSTANCE: instance });
 export const engine = Engine.connect(config.engine);
 
+/** The real engine, counting the sandboxes it is asked to create. */
+export class CountingEngine extends Engine {
+  creates = 0;
+  override create(...args: Parameters<Engine['create']>) {
+    this.creates++;
+    return super.create(...args);
+  }
+}
+
 export const newSession = () => randomBytes(16).toString('hex');
 
 /** A manager with test-sized settings; every test removes what it made. */

@@ -1,20 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SandboxConfig } from '@/lib/server/config';
-import { Engine } from '@/lib/sandbox/engine';
 import { SandboxManager } from '@/lib/sandbox/manager';
 import { newSessionToken } from '@/lib/server/auth';
 import { CloseCode, Op, type Status } from '@/lib/terminal-protocol';
-import { config, engine, removeAllSandboxes, until } from './helpers';
+import { config, CountingEngine, engine, removeAllSandboxes, until } from './helpers';
 import { prompted, startGateway, type Client } from './terminal-harness';
-
-/** The real engine, counting the sandboxes it is asked to create. */
-class CountingEngine extends Engine {
-  creates = 0;
-  override create(...args: Parameters<Engine['create']>) {
-    this.creates++;
-    return super.create(...args);
-  }
-}
 
 const size = { cols: 100, rows: 30 };
 let counting: CountingEngine;
