@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { courseMetricNames } from '../tests/metric-names';
 
 // What an operator's load balancer and Prometheus see of the real server (which runs with no metrics token).
 
@@ -24,21 +25,7 @@ test('/metrics answers in Prometheus text with the course’s metrics and the pr
   expect(answer.status()).toBe(200);
   expect(answer.headers()['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
   const text = await answer.text();
-  for (const name of [
-    'course_sandboxes_leased',
-    'course_sandboxes_pooled',
-    'course_sandboxes_starting',
-    'course_sandboxes_queued',
-    'course_sandbox_start_seconds',
-    'course_checks_total',
-    'course_checks_passed_total',
-    'course_websockets_open',
-    'course_terminal_output_bytes_total',
-    'course_watchdog_events_total',
-    'course_classes_live',
-    'process_resident_memory_bytes',
-    'nodejs_eventloop_lag_seconds',
-  ]) {
+  for (const name of [...courseMetricNames, 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {
     expect(text).toContain(`# TYPE ${name} `);
   }
   expect(text).not.toMatch(/[0-9a-f]{32}/);

@@ -4,22 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, mayScrape } from '@/lib/server/metrics';
 import { operatorRoutes } from '@/lib/server/operator';
 import { createRouter } from '@/lib/server/routes';
+import { courseMetricNames } from './metric-names';
 
-const metricNames = [
-  'course_sandboxes_leased',
-  'course_sandboxes_pooled',
-  'course_sandboxes_starting',
-  'course_sandboxes_queued',
-  'course_sandbox_start_seconds',
-  'course_checks_total',
-  'course_checks_passed_total',
-  'course_websockets_open',
-  'course_terminal_output_bytes_total',
-  'course_watchdog_events_total',
-  'course_classes_live',
-  'process_cpu_seconds_total',
-  'nodejs_eventloop_lag_seconds',
-];
+const metricNames = [...courseMetricNames, 'process_cpu_seconds_total', 'nodejs_eventloop_lag_seconds'];
 
 /** One sample's value in Prometheus text, by its name and labels as printed. */
 const sample = (text: string, series: string) => {

@@ -243,13 +243,14 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
   const reason = state.phase === 'reconnecting' || state.phase === 'closed' ? state.reason : null;
   const reasonText = reason ? t.closeReasons[reason] : null;
 
+  const trouble = troubleTitle(t.troubles, troubles);
   let line: string;
   if (state.phase === 'reconnecting') line = reasonText ?? t.reconnecting;
   else if (state.phase === 'closed') line = reasonText ?? t.closed;
   else if (status?.state === 'starting') line = t.starting;
   else if (status?.state === 'resetting') line = t.resetting;
   else if (status?.state === 'queued') line = queuedText(t, status);
-  else if (troubleTitle(t.troubles, troubles)) line = troubleTitle(t.troubles, troubles)!;
+  else if (trouble) line = trouble;
   else if (status?.state === 'ready') line = `${t.connected} · ${format(t.expiresIn, { minutes: Math.max(0, Math.floor((status.expiresAt - now) / 60_000)) })}`;
   else if (warning) line = t.connected;
   else line = t.connecting;
