@@ -137,3 +137,59 @@ describe('lesson checks', () => {
     expect(problems).toContainEqual(expect.stringMatching(/basics\/two\.mdx: its <Check> elements differ/));
   });
 });
+
+describe('file blocks', () => {
+  const body = [
+    '```sh\nmkdir -p ~/app && cd ~/app\n```',
+    '```dockerfile file=app/Dockerfile\nFROM busybox\nCMD ["echo", "hi"]\n```',
+    '```sh\ndocker build -t app .\n```',
+    '<Check id="app" kind="image" name="app" />',
+    '```yaml file=/home/learner/compose.yaml\nservices: {}\n```',
+  ].join('\n\n');
+  const lab = (block: string) => lesson('Two', block).replace('sandbox: docker', 'sandbox: swarm');
+
+  it('lists each file block with its step and its place among the commands, and marks it for the page', async () => {
+    const content = await makeContent({ 'en/basics/two.mdx': lesson('Two', body), 'ko/basics/two.mdx': lesson('Two', body) });
+    cleanup = content.cleanup;
+    const compiled = (await compileContent(content.dir)).en;
+    expect(compiled.course.modules[0]!.lessons[1]!.files).toEqual([
+      { path: 'app/Dockerfile', node: 1, text: 'FROM busybox\nCMD ["echo", "hi"]\n', step: 0, after: 1 },
+      { path: 'compose.yaml', node: 1, text: 'services: {}\n', step: 1, after: 0 },
+    ]);
+    // The Dockerfile is no command to run: the step still has only its two sh blocks.
+    expect(compiled.course.modules[0]!.lessons[1]!.checks[0]!.commands.map((c) => c.script)).toEqual(['mkdir -p ~/app && cd ~/app', 'docker build -t app .']);
+    expect(compiled.code.get('basics/two')).toMatch(/"data-file": ?"app\/Dockerfile"/);
+  });
+
+  it('gives a lab file block its node', async () => {
+    const block = '```yaml file=stack.yaml node=3\nservices: {}\n```';
+    const content = await makeContent({ 'en/basics/two.mdx': lab(block), 'ko/basics/two.mdx': lab(block) });
+    cleanup = content.cleanup;
+    const compiled = (await compileContent(content.dir)).en;
+    expect(compiled.course.modules[0]!.lessons[1]!.files).toEqual([{ path: 'stack.yaml', node: 3, text: 'services: {}\n', step: 0, after: 0 }]);
+    expect(compiled.code.get('basics/two')).toMatch(/"data-node": ?"3"/);
+  });
+
+  it.each([
+    ['/etc/passwd', /file="\/etc\/passwd" is outside the learner's home/],
+    ['../outside', /goes up with \.\./],
+    ['app/../../x', /goes up with \.\./],
+    ['a\u0001b', /control character/],
+    ['', /is empty/],
+    ['~/x', /starts with ~/],
+  ])('refuses file=%j, naming the lesson file and the block', async (path, message) => {
+    const problems = await problemsOf({ 'en/basics/two.mdx': lesson('Two', `Text.\n\n\`\`\`text file=${path}\nhi\n\`\`\`\n`) });
+    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^en/basics/two\\.mdx: line 14: file block: .*${message.source}`)));
+  });
+
+  it('refuses a node beyond the lesson\'s machines, an unknown meta word and an sh file block', async () => {
+    const tooFar = await problemsOf({ 'ko/basics/two.mdx': lab('```yaml file=stack.yaml node=4\nservices: {}\n```') });
+    expect(tooFar).toContainEqual('ko/basics/two.mdx: line 12: file block "stack.yaml" is for node 4, but a lesson with sandbox: swarm has only 3 nodes');
+    const single = await problemsOf({ 'en/basics/two.mdx': lesson('Two', '```yaml file=c.yaml node=2\nservices: {}\n```') });
+    expect(single).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line 12: .*node 2, but a lesson with sandbox: docker has only 1 node$/));
+    const odd = await problemsOf({ 'en/basics/two.mdx': lesson('Two', '```yaml file=c.yaml mode=600\nservices: {}\n```') });
+    expect(odd).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line 12: file block: unknown word "mode=600"/));
+    const sh = await problemsOf({ 'en/basics/two.mdx': lesson('Two', '```sh file=run.sh\necho hi\n```') });
+    expect(sh).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line 12: file block "run.sh" is an sh block/));
+  });
+});

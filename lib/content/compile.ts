@@ -8,7 +8,8 @@ import rehypeShiki from '@shikijs/rehype';
 import { mdxComponentNames } from './component-names';
 import { checkSchema, type LessonCheck } from '../checks/schema';
 import { locales, type Locale } from '../i18n';
-import { courseMetaSchema, describeIssues, frontmatterSchema, type CourseMeta } from './schema';
+import { fileBlockText, parseFileMeta, type FileBlock } from './file-blocks';
+import { courseMetaSchema, describeIssues, frontmatterSchema, sandboxNodes, type CourseMeta } from './schema';
 import type { Course, Heading, LessonEntry } from './types';
 
 export interface ContentProblem {
@@ -61,7 +62,7 @@ export async function compileContent(contentDir: string): Promise<Record<Locale,
         const compiled = await compileLesson(file, locale, known, (m) => report(file, m));
         if (!compiled) continue;
         code.set(`${module.slug}/${slug}`, compiled.code);
-        lessons.push({ ...compiled.frontmatter, slug, module: module.slug, headings: compiled.headings, checks: compiled.checks });
+        lessons.push({ ...compiled.frontmatter, slug, module: module.slug, headings: compiled.headings, checks: compiled.checks, files: compiled.files });
       }
       modules.push({ slug: module.slug, title: module.title, summary: module.summary, lessons });
     }
@@ -154,9 +155,10 @@ async function checkFilesListed(contentDir: string, locale: Locale, meta: Course
 
 interface CompiledLesson {
   code: string;
-  frontmatter: LessonEntry extends infer T ? Omit<T, 'slug' | 'module' | 'headings' | 'checks'> : never;
+  frontmatter: LessonEntry extends infer T ? Omit<T, 'slug' | 'module' | 'headings' | 'checks' | 'files'> : never;
   headings: Heading[];
   checks: LessonCheck[];
+  files: FileBlock[];
 }
 
 async function compileLesson(
@@ -179,6 +181,7 @@ async function compileLesson(
   };
   const headings: Heading[] = [];
   const checks: LessonCheck[] = [];
+  const files: (FileBlock & { line: number })[] = [];
   let result;
   try {
     result = await bundleMDX({
@@ -188,7 +191,7 @@ async function compileLesson(
           ...(options.remarkPlugins ?? []),
           remarkGfm,
           [remarkCheckComponents, complain],
-          [remarkCollectChecks, { checks, report: complain }],
+          [remarkCollectChecks, { checks, files, report: complain }],
           [remarkLessonLinks, { locale, knownLessons, report: complain }],
         ];
         options.rehypePlugins = [
@@ -210,8 +213,14 @@ async function compileLesson(
     describeIssues(frontmatter.error).forEach((m) => report(`frontmatter ${m}`));
     return null;
   }
+  // A file block's node must exist in the sandbox this lesson gives (and a lesson without one has no files).
+  const nodes = sandboxNodes[frontmatter.data.sandbox];
+  for (const { line, node, path } of files) {
+    if (node > nodes)
+      complain(`line ${line}: file block "${path}" is for node ${node}, but a lesson with sandbox: ${frontmatter.data.sandbox} has ${nodes ? `only ${nodes} node${nodes === 1 ? '' : 's'}` : 'no sandbox'}`);
+  }
   if (complaints) return null;
-  return { code: result.code, frontmatter: frontmatter.data, headings, checks };
+  return { code: result.code, frontmatter: frontmatter.data, headings, checks, files: files.map(({ line: _, ...file }) => file) };
 }
 
 /** esbuild wraps MDX errors as "Build failed with 1 error"; the useful words are in its errors list. */
@@ -256,12 +265,20 @@ function remarkCheckComponents(report: (message: string) => void) {
 
 /**
  * <Check> elements, validated against the check schema, each with the `sh` commands written since the
- * previous check: the step the lesson runner performs to make it pass.
+ * previous check: the step the lesson runner performs to make it pass. File blocks (```yaml file=compose.yaml)
+ * are validated and listed with the step they belong to, so the runner creates them in the text's order.
  */
-function remarkCollectChecks(options: { checks: LessonCheck[]; report: (message: string) => void }) {
+function remarkCollectChecks(options: { checks: LessonCheck[]; files: (FileBlock & { line: number })[]; report: (message: string) => void }) {
   return (tree: Node) => {
     let commands: LessonCheck['commands'] = [];
     walk(tree, (node) => {
+      const file = node.type === 'code' ? parseFileMeta(node.meta) : null;
+      if (file && 'error' in file) return options.report(`${at(node)}file block: ${file.error}`);
+      if (file) {
+        if (node.lang === 'sh') return options.report(`${at(node)}file block "${file.path}" is an sh block; sh blocks are commands to run (use the file's own language, e.g. text)`);
+        const line = node.position?.start.line ?? 0;
+        return options.files.push({ path: file.path, node: file.node ?? 1, text: fileBlockText(node.value ?? ''), step: options.checks.length, after: commands.length, line });
+      }
       if (node.type === 'code' && node.lang === 'sh' && node.value) commands.push({ script: node.value, node: nodeOfMeta(node.meta) ?? 1 });
       if ((node.type !== 'mdxJsxFlowElement' && node.type !== 'mdxJsxTextElement') || node.name !== 'Check') return;
       const attributes: Record<string, unknown> = {};
@@ -315,7 +332,10 @@ export function nodeOfMeta(meta: string | null | undefined): number | undefined 
 
 const tagLanguage = {
   pre(this: { options: { lang: string; meta?: { __raw?: string } } }, node: Node) {
+    const file = parseFileMeta(this.options.meta?.__raw);
+    // A file block's header needs its path; its node badge comes from node=N (the build already refused bad ones).
+    const fileProperties = file && !('error' in file) ? { 'data-file': file.path, ...(file.node ? { 'data-node': String(file.node) } : {}) } : null;
     const onNode = nodeOfMeta(this.options.meta?.__raw);
-    node.properties = { ...node.properties, 'data-language': this.options.lang, ...(onNode ? { 'data-node': String(onNode) } : {}) };
+    node.properties = { ...node.properties, 'data-language': this.options.lang, ...(fileProperties ?? (onNode ? { 'data-node': String(onNode) } : {})) };
   },
 };

@@ -1,5 +1,6 @@
 import type { Locale } from '../i18n';
 import type { LessonCheck } from '../checks/schema';
+import type { FileBlock } from './file-blocks';
 import type { Frontmatter } from './schema';
 
 export interface Heading {
@@ -13,6 +14,8 @@ export interface LessonEntry extends Frontmatter {
   headings: Heading[];
   /** Checks in the order of the text, each with the commands of the step before it. */
   checks: LessonCheck[];
+  /** Blocks that create a file in the sandbox, in the order of the text. */
+  files: FileBlock[];
 }
 
 export interface ModuleEntry {

@@ -1,0 +1,63 @@
+/**
+ * Lesson blocks that create a file in the learner's sandbox, written as ```dockerfile file=Dockerfile
+ * (in a lab, ```yaml file=compose.yaml node=2). Shared by the content build, which validates them, the
+ * page's button and the lesson runner, so all three agree on the path and on the bytes written.
+ */
+
+/** The learner's home in every sandbox; file blocks name paths relative to it. */
+export const learnerHome = '/home/learner';
+
+/** A file block as the lesson runner replays it: the file, its node (from 1), and where in the text it stands. */
+export interface FileBlock {
+  path: string;
+  node: number;
+  text: string;
+  /** The step it belongs to: the index of the first <Check> after it (checks.length when none follows). */
+  step: number;
+  /** How many of that step's `sh` blocks come before it, so the runner keeps the order of the text. */
+  after: number;
+}
+
+export type FileMeta = { path: string; node?: number } | { error: string };
+
+/** Reads the meta words of a fence ("file=app/app.py node=2"); null when it is no file block. */
+export function parseFileMeta(meta: string | null | undefined): FileMeta | null {
+  const words = (meta ?? '').trim().split(/\s+/).filter(Boolean);
+  const file = words.filter((w) => w.startsWith('file='));
+  if (!file.length) return null;
+  if (file.length > 1) return { error: 'names file= twice' };
+  const result: { path: string; node?: number } = { path: '' };
+  for (const word of words) {
+    if (word.startsWith('file=')) {
+      const problem = pathProblem(word.slice('file='.length));
+      if (problem) return { error: `file=${JSON.stringify(word.slice(5))} ${problem}` };
+      result.path = normalPath(word.slice('file='.length));
+    } else if (/^node=\d+$/.test(word)) {
+      result.node = Number(word.slice('node='.length));
+      if (result.node < 1) return { error: `${word}: nodes count from 1` };
+    } else {
+      return { error: `unknown word "${word}" (a file block takes file=PATH and, in a lab, node=N)` };
+    }
+  }
+  return result;
+}
+
+/** Why a path may not be written by a lesson, or null when it may. */
+export function pathProblem(path: string): string | null {
+  if (!path) return 'is empty';
+  if (/[\u0000-\u001f\u007f]/.test(path)) return 'contains a control character';
+  if (path.startsWith('~')) return 'starts with ~ (paths are already relative to the home folder)';
+  const absolute = path.startsWith('/');
+  if (absolute && !path.startsWith(`${learnerHome}/`) && !path.startsWith('/tmp/'))
+    return `is outside the learner's home (give a path relative to ${learnerHome}, or one under /tmp)`;
+  const segments = path.split('/').slice(absolute ? 1 : 0);
+  if (segments.some((s) => s === '..')) return 'goes up with ..';
+  if (segments.some((s) => s === '' || s === '.')) return 'has an empty or "." part';
+  return null;
+}
+
+/** Paths inside home are kept relative to it, as the workspace API answers them. */
+const normalPath = (path: string) => (path.startsWith(`${learnerHome}/`) ? path.slice(learnerHome.length + 1) : path);
+
+/** The file's bytes from the block's code: the code as shown, ending with one newline like any text file. */
+export const fileBlockText = (code: string) => code.replace(/\n*$/, '\n');
