@@ -1,0 +1,209 @@
+'use client';
+
+import { useEffect, useId, useRef, useState } from 'react';
+import { fileBlockText } from '@/lib/content/file-blocks';
+import { format } from '@/lib/i18n/format';
+import { sessionHeaders } from '@/lib/client/session';
+import { openInEditor } from '@/lib/client/workspace-events';
+
+export interface FileBlockLabels {
+  create: string;
+  open: string;
+  createTitle: string;
+  openTitle: string;
+  working: string;
+  created: string;
+  unchanged: string;
+  replaced: string;
+  kept: string;
+  confirmTitle: string;
+  confirmBody: string;
+  replace: string;
+  keep: string;
+  noSandbox: string;
+  changedMeanwhile: string;
+  failed: string;
+  reasons: { noSpace: string; readOnly: string; badPath: string; tooMany: string; other: string };
+}
+
+/** What the sandbox holds at the block's path, as far as this block cares. */
+type Found =
+  | { kind: 'missing' }
+  | { kind: 'same' }
+  | { kind: 'different'; version: string | undefined }
+  | { kind: 'refused'; reason: string };
+
+type State =
+  | { phase: 'idle' | 'working' }
+  | { phase: 'confirm'; version: string | undefined }
+  | { phase: 'said'; message: string; tone: 'ok' | 'problem' };
+
+const fileUrl = '/api/files/file';
+
+/** The block's own text, read from the page like the Copy and Run buttons do, so it is what the learner sees. */
+const blockText = (element: Element | null) => fileBlockText(element?.closest('[data-code-block]')?.querySelector('pre')?.textContent ?? '');
+
+async function reasonOf(response: Response): Promise<string> {
+  const body = (await response.json().catch(() => ({}))) as { reason?: string };
+  return body.reason ?? 'failed';
+}
+
+async function look(node: number, path: string, text: string): Promise<Found> {
+  const response = await fetch(`${fileUrl}?${new URLSearchParams({ node: String(node), path })}`, { credentials: 'same-origin', headers: sessionHeaders() });
+  if (response.ok) {
+    const file = (await response.json()) as { text: string; version: string };
+    return file.text === text ? { kind: 'same' } : { kind: 'different', version: file.version };
+  }
+  const reason = await reasonOf(response);
+  if (reason === 'notFound') return { kind: 'missing' };
+  // A binary or too large file is there, but has no text to compare: replacing it is the learner's call.
+  if (reason === 'binary' || reason === 'tooLarge') return { kind: 'different', version: undefined };
+  return { kind: 'refused', reason: response.status === 401 ? 'noSandbox' : reason };
+}
+
+/** Writes as the contract says: base null = "must not exist yet", a version = "must still be this", none = overwrite. */
+async function write(node: number, path: string, text: string, base: string | null | undefined): Promise<string | null> {
+  const response = await fetch(fileUrl, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', ...sessionHeaders() },
+    body: JSON.stringify({ node, path, text, ...(base === undefined ? {} : { base }) }),
+  });
+  return response.ok ? null : reasonOf(response);
+}
+
+/**
+ * "Create this file" on a lesson's file block: writes the block into the learner's sandbox (asking
+ * before it replaces a different file) and opens it in the editor. It reads "Open in editor" when the
+ * sandbox already holds exactly this text.
+ */
+export function FileBlockButton({ path, node = 1, labels }: { path: string; node?: number; labels: FileBlockLabels }) {
+  const id = useId();
+  const button = useRef<HTMLButtonElement>(null);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [state, setState] = useState<State>({ phase: 'idle' });
+  const [same, setSame] = useState(false);
+  const name = path.split('/').pop() ?? path;
+  const say = (template: string, tone: 'ok' | 'problem' = 'ok', values: Record<string, string> = {}) =>
+    setState({ phase: 'said', message: format(template, { path, name, ...values }), tone });
+  const sayRefused = (reason: string) => {
+    if (reason === 'noSandbox') return say(labels.noSandbox, 'problem');
+    const reasons = labels.reasons as Record<string, string>;
+    say(labels.failed, 'problem', { reason: reasons[reason] ?? reasons.other! });
+  };
+
+  // Whether the sandbox already has this text, looked up when the block comes into view (once) and again
+  // when the learner points at or focuses it, so the label is right without polling the sandbox.
+  const lastLook = useRef(0);
+  const refresh = () => {
+    if (Date.now() - lastLook.current < 2000) return;
+    lastLook.current = Date.now();
+    look(node, path, blockText(button.current))
+      .then((found) => setSame(found.kind === 'same'))
+      .catch(() => {});
+  };
+  useEffect(() => {
+    const block = button.current?.closest('[data-code-block]');
+    if (!block || typeof IntersectionObserver === 'undefined') return;
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      refresh();
+    });
+    observer.observe(block);
+    return () => observer.disconnect();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  async function finish(reason: string | null, done: string) {
+    if (reason === 'conflict' || reason === 'exists') return say(labels.changedMeanwhile, 'problem');
+    if (reason) return sayRefused(reason);
+    setSame(true);
+    say(done);
+    openInEditor(path, node);
+  }
+
+  async function create() {
+    const text = blockText(button.current);
+    setState({ phase: 'working' });
+    try {
+      const found = await look(node, path, text);
+      if (found.kind === 'refused') return sayRefused(found.reason);
+      if (found.kind === 'same') return finish(null, labels.unchanged);
+      if (found.kind === 'missing') return finish(await write(node, path, text, null), labels.created);
+      setSame(false);
+      setState({ phase: 'confirm', version: found.version });
+      dialog.current?.showModal();
+    } catch {
+      sayRefused('other');
+    }
+  }
+
+  async function answer(replace: boolean) {
+    if (state.phase !== 'confirm') return;
+    dialog.current?.close();
+    button.current?.focus();
+    if (!replace) return say(labels.kept);
+    setState({ phase: 'working' });
+    try {
+      await finish(await write(node, path, blockText(button.current), state.version), labels.replaced);
+    } catch {
+      sayRefused('other');
+    }
+  }
+
+  return (
+    <div className="flex items-center gap-2" onPointerEnter={refresh} onFocus={refresh}>
+      <span role="status" data-testid="file-block-status" className={`text-xs ${state.phase === 'said' && state.tone === 'problem' ? 'text-amber-800 dark:text-amber-300' : 'text-slate-700 dark:text-slate-300'}`}>
+        {state.phase === 'said' ? state.message : state.phase === 'working' ? labels.working : ''}
+      </span>
+      <button
+        ref={button}
+        type="button"
+        data-testid="file-block-create"
+        data-same={same ? '1' : undefined}
+        title={same ? labels.openTitle : labels.createTitle}
+        disabled={state.phase === 'working'}
+        onClick={create}
+        className="rounded border border-sky-700 bg-sky-700 px-2 py-0.5 text-xs font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 disabled:opacity-60 dark:border-sky-400 dark:bg-sky-400 dark:text-slate-950 dark:hover:bg-sky-300"
+      >
+        {same ? labels.open : labels.create}
+      </button>
+      <dialog
+        ref={dialog}
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-body`}
+        data-testid="file-block-confirm"
+        onCancel={(event) => {
+          event.preventDefault();
+          void answer(false);
+        }}
+        className="m-auto max-w-md rounded-lg border border-slate-300 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100"
+      >
+        <h2 id={`${id}-title`} className="text-base font-semibold">
+          {format(labels.confirmTitle, { name, path })}
+        </h2>
+        <p id={`${id}-body`} className="mt-2 text-sm text-slate-700 dark:text-slate-300">
+          {format(labels.confirmBody, { name, path })}
+        </p>
+        <div className="mt-4 flex justify-end gap-2">
+          <button
+            type="button"
+            autoFocus
+            onClick={() => answer(false)}
+            className="rounded-md border border-slate-400 px-3 py-1.5 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 dark:border-slate-500 dark:hover:bg-slate-800"
+          >
+            {labels.keep}
+          </button>
+          <button
+            type="button"
+            onClick={() => answer(true)}
+            className="rounded-md bg-amber-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500"
+          >
+            {labels.replace}
+          </button>
+        </div>
+      </dialog>
+    </div>
+  );
+}
