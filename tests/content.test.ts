@@ -187,6 +187,8 @@ describe('file blocks', () => {
     expect(tooFar).toContainEqual('ko/basics/two.mdx: line 12: file block "stack.yaml" is for node 4, but a lesson with sandbox: swarm has only 3 nodes');
     const single = await problemsOf({ 'en/basics/two.mdx': lesson('Two', '```yaml file=c.yaml node=2\nservices: {}\n```') });
     expect(single).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line 12: .*node 2, but a lesson with sandbox: docker has only 1 node$/));
+    const none = await problemsOf({ 'en/basics/two.mdx': lesson('Two', '```yaml file=c.yaml\nservices: {}\n```').replace('sandbox: docker', 'sandbox: none') });
+    expect(none).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line 12: .*node 1, but a lesson with sandbox: none has no sandbox$/));
     const odd = await problemsOf({ 'en/basics/two.mdx': lesson('Two', '```yaml file=c.yaml mode=600\nservices: {}\n```') });
     expect(odd).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line 12: file block: unknown word "mode=600"/));
     const sh = await problemsOf({ 'en/basics/two.mdx': lesson('Two', '```sh file=run.sh\necho hi\n```') });

@@ -81,6 +81,7 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
   const id = useId();
   const button = useRef<HTMLButtonElement>(null);
   const dialog = useRef<HTMLDialogElement>(null);
+  const keep = useRef<HTMLButtonElement>(null);
   const [state, setState] = useState<State>({ phase: 'idle' });
   const [same, setSame] = useState(false);
   const name = path.split('/').pop() ?? path;
@@ -134,6 +135,8 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
       setSame(false);
       setState({ phase: 'confirm', version: found.version });
       dialog.current?.showModal();
+      // The safe answer takes the focus: Enter keeps the learner's file.
+      keep.current?.focus();
     } catch {
       sayRefused('other');
     }
@@ -188,8 +191,8 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
         </p>
         <div className="mt-4 flex justify-end gap-2">
           <button
+            ref={keep}
             type="button"
-            autoFocus
             onClick={() => answer(false)}
             className="rounded-md border border-slate-400 px-3 py-1.5 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 dark:border-slate-500 dark:hover:bg-slate-800"
           >
