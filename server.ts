@@ -23,6 +23,8 @@ import { PortWatches } from './lib/sandbox/ports';
 import { StateWatches } from './lib/sandbox/state';
 import { Watchdog } from './lib/sandbox/watchdog';
 import { openSqliteStore } from './lib/store/sqlite';
+import { SandboxFiles } from './lib/workspace/files';
+import { workspaceRoutes } from './lib/workspace/routes';
 import { createTerminalGateway } from './lib/terminal-gateway';
 import { socketPaths } from './lib/terminal-protocol';
 
@@ -87,7 +89,9 @@ const operator = operatorRoutes({
   metrics,
 });
 // Every HTTP endpoint outside Next.js, in one table: the learner's API, classes, port previews, and the operators' health and metrics.
-const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked, metrics, health }), ...classes.routes, ...preview.routes, ...operator], guard);
+// The workspace: the learner's files in their sandbox, for the editor beside the terminal.
+const workspace = workspaceRoutes({ secret: config.secret, sandboxes, files: new SandboxFiles(engine) });
+const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked, metrics, health }), ...workspace, ...classes.routes, ...preview.routes, ...operator], guard);
 const claimSandbox = claimOnPageLoad({ config, sandboxes });
 const gateway = createTerminalGateway({
   openShell: (...args) => engine.openShell(...args),

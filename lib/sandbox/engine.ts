@@ -2,8 +2,8 @@ import '#server-only';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Duplex } from 'node:stream';
-import { PassThrough } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
+import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import Docker from 'dockerode';
 import type { EngineConfig, SandboxConfig } from '../server/config';
 import { firstTab, type Size } from '../terminal-protocol';
@@ -158,6 +158,56 @@ export class Engine {
   }
 
   /**
+   * Runs a command with bytes in and bytes out, for files going into and out of the sandbox. `stdin`
+   * (bytes or a stream) is fed as the command takes it and closed at its end; stdout flows only as fast
+   * as its reader takes it, so neither an upload nor a download is ever held whole in the server.
+   * `finished` settles when the command's output has ended (stdout must be read for that); destroying
+   * stdout drops the connection, which closes the command's stdin and stdout.
+   */
+  async exec(id: string, cmd: string[], options: { user?: string; stdin?: Buffer | Readable } = {}): Promise<{ stdout: Readable; finished: Promise<{ exitCode: number; stderr: string }> }> {
+    const withStdin = options.stdin !== undefined;
+    const exec = await this.docker.getContainer(id).exec({ Cmd: cmd, User: options.user ?? 'learner', Env: shellEnv, AttachStdin: withStdin, AttachStdout: true, AttachStderr: true });
+    const raw = (await exec.start({ hijack: true, stdin: withStdin })) as Duplex;
+    const stdout = new Demux();
+    raw.pipe(stdout);
+    stdout.on('close', () => raw.destroy());
+    const ended = new Promise<void>((resolve) => raw.on('end', resolve).on('close', resolve).on('error', () => resolve()));
+    const { stdin } = options;
+    // Ending the socket's writing half closes the command's stdin; its output still comes back.
+    if (Buffer.isBuffer(stdin)) raw.end(stdin);
+    else if (stdin) stdin.on('error', () => raw.destroy()).pipe(raw);
+    const finished = ended.then(async () => {
+      const { ExitCode } = await exec.inspect();
+      return { exitCode: ExitCode ?? -1, stderr: stdout.stderr() };
+    });
+    return { stdout, finished };
+  }
+
+  /** `exec` to completion, its stdout as bytes (at most `limit` of them are kept; the rest is read and dropped). */
+  async execBytes(id: string, cmd: string[], options: { user?: string; stdin?: Buffer | Readable; limit?: number; timeoutMs?: number } = {}) {
+    const { stdout, finished } = await this.exec(id, cmd, options);
+    const limit = options.limit ?? 16 * 1024 * 1024;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stdout.on('data', (chunk: Buffer) => {
+      if (size < limit) chunks.push(chunk.subarray(0, limit - size));
+      size += chunk.length;
+    });
+    const timeout = options.timeoutMs ?? 30_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${cmd[0]} took longer than ${timeout} ms`)), timeout)));
+    try {
+      const { exitCode, stderr } = await Promise.race([finished, timedOut]);
+      return { exitCode, stdout: Buffer.concat(chunks), stderr };
+    } catch (error) {
+      stdout.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
    * Waits until the learner's inner Docker daemon answers. A slow start (a busy machine) is waited for
    * as long as it makes progress: its processes use CPU, or new ones appear. It fails only when the
    * sandbox stops (its daemon died with it) or nothing has moved for `stallMs`.
@@ -305,6 +355,36 @@ class EngineEvents {
     this.stream = null;
     clearTimeout(this.timer);
     if (!this.stopped) this.timer = setTimeout(() => this.follow(), 2000);
+  }
+}
+
+/**
+ * The engine's multiplexed exec output (8-byte frame headers: stream, 0, 0, 0, size) split apart as a
+ * stream with backpressure: stdout is what it passes on, stderr is kept (its first 64 KiB) for errors.
+ */
+class Demux extends Transform {
+  private pending: Buffer = Buffer.alloc(0);
+  private errors: Buffer[] = [];
+  private errorBytes = 0;
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    let buffer = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    while (buffer.length >= 8) {
+      const size = buffer.readUInt32BE(4);
+      if (buffer.length < 8 + size) break;
+      const payload = buffer.subarray(8, 8 + size);
+      if (buffer[0] === 2) {
+        if (this.errorBytes < 65_536) this.errors.push(payload);
+        this.errorBytes += payload.length;
+      } else this.push(payload);
+      buffer = buffer.subarray(8 + size);
+    }
+    this.pending = buffer;
+    done();
+  }
+
+  stderr(): string {
+    return Buffer.concat(this.errors).toString('utf8');
   }
 }
 
