@@ -37,13 +37,19 @@ changeable() {
   case "$1" in ${home}|/tmp) return 1 ;; esac
   for h in ${hidden}; do case "$h" in "$1"/*) return 1 ;; esac; done
 }
+# realpath -m leaves a loop of links unresolved instead of failing: refuse it.
+noloop() {
+  case $(realpath -- "$1" 2>&1 >/dev/null) in *'Too many levels'*) bad 'the path goes round a loop of links' ;; esac
+}
 # r: the path with every link followed.
 follow() {
+  noloop "$1"
   r=$(realpath -m -- "$1" 2>/dev/null) || bad 'the path cannot be resolved'
   allowed "$r" || bad 'the path leads outside your home folder and /tmp, or into a hidden folder'
 }
 # r: the entry itself (its folder's links followed, not its own name's), which may be changed.
 itself() {
+  noloop "$(dirname -- "$1")"
   d=$(realpath -m -- "$(dirname -- "$1")" 2>/dev/null) || bad 'the path cannot be resolved'
   r="\${d%/}/$(basename -- "$1")"
   allowed "$r" || bad 'the path leads outside your home folder and /tmp, or into a hidden folder'
@@ -90,7 +96,7 @@ dir=$(dirname -- "$p")
 err=$(mkdir -p -- "$dir" 2>&1) || why "$err"
 tmp=$(mktemp -- "$dir/.$(basename -- "$p").XXXXXX" 2>&1) || why "$tmp"
 trap 'rm -f -- "$tmp"' EXIT
-err=$(cat > "$tmp" 2>&1) || why "$err"
+err=$(cat 2>&1 > "$tmp") || why "$err"
 [ "$(stat -c %s -- "$tmp")" = "$3" ] || exit ${exit.incomplete}
 if [ -e "$p" ]; then err=$(chmod --reference="$p" -- "$tmp" 2>&1); else err=$(chmod 644 -- "$tmp" 2>&1); fi || why "$err"
 err=$(mv -f -- "$tmp" "$p" 2>&1) || why "$err"
