@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSessionToken, sessionCookie, verifySessionToken } from '@/lib/server/auth';
@@ -201,6 +201,38 @@ describe('workspace files on the real engine', () => {
     expect(((await tooLarge.json()) as { reason: string }).reason).toBe('tooLarge');
     expect((await sh(id, 'ls -A ~/uploads')).stdout).toBe('data.bin\n');
     console.log(`upload of 10 MiB through HTTP: ${(bytes.length / 1e6 / seconds).toFixed(1)} MB/s`);
+  });
+
+  it('refuses a declared 11 MiB upload before its body is sent', async () => {
+    // Only the headers go out: the refusal must come without waiting for a body.
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(`${base}/api/files/upload?node=1&path=huge.bin`, { method: 'POST', headers: { ...headers(), 'content-length': String(11 * 1024 * 1024) } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+        request.destroy();
+      });
+      request.on('error', reject);
+      request.flushHeaders();
+      setTimeout(() => reject(new Error('no answer within 5 s')), 5000).unref();
+    });
+    expect(status).toBe(413);
+  });
+
+  it('changes nothing when an upload breaks off part-way', async () => {
+    await save('half.txt', 'whole\n');
+    await new Promise<void>((resolve) => {
+      const request = httpRequest(`${base}/api/files/upload?node=1&path=half.txt`, { method: 'POST', headers: { ...headers(), 'content-length': '100000' } });
+      request.on('error', () => resolve());
+      request.write(Buffer.alloc(50_000, 120));
+      setTimeout(() => {
+        request.destroy();
+        resolve();
+      }, 300);
+    });
+    // The sandbox's script notices the short body once the engine closes its input.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await bytesIn('/home/learner/half.txt')).toString()).toBe('whole\n');
+    expect((await sh(id, 'ls -A ~ | grep -c "^\\.half" || true')).stdout).toBe('0\n');
   });
 
   it('downloads a folder as a valid .tar.gz, without the daemon’s data', async () => {
