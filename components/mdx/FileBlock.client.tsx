@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, useState } from 'react';
-import { fileBlockText } from '@/lib/content/file-blocks';
+import { fileBlockText, planFileWrite, type FileFound } from '@/lib/content/file-blocks';
 import { format } from '@/lib/i18n/format';
 import { sessionHeaders } from '@/lib/client/session';
 import { openInEditor } from '@/lib/client/workspace-events';
@@ -26,16 +26,9 @@ export interface FileBlockLabels {
   reasons: { noSpace: string; readOnly: string; badPath: string; tooMany: string; other: string };
 }
 
-/** What the sandbox holds at the block's path, as far as this block cares. */
-type Found =
-  | { kind: 'missing' }
-  | { kind: 'same' }
-  | { kind: 'different'; version: string | undefined }
-  | { kind: 'refused'; reason: string };
-
 type State =
   | { phase: 'idle' | 'working' }
-  | { phase: 'confirm'; version: string | undefined }
+  | { phase: 'confirm'; base: string | undefined }
   | { phase: 'said'; message: string; tone: 'ok' | 'problem' };
 
 const fileUrl = '/api/files/file';
@@ -48,16 +41,14 @@ async function reasonOf(response: Response): Promise<string> {
   return body.reason ?? 'failed';
 }
 
-async function look(node: number, path: string, text: string): Promise<Found> {
+/** What the sandbox holds at the path, or why it would not say. */
+async function look(node: number, path: string): Promise<FileFound | { kind: 'refused'; reason: string }> {
   const response = await fetch(`${fileUrl}?${new URLSearchParams({ node: String(node), path })}`, { credentials: 'same-origin', headers: sessionHeaders() });
-  if (response.ok) {
-    const file = (await response.json()) as { text: string; version: string };
-    return file.text === text ? { kind: 'same' } : { kind: 'different', version: file.version };
-  }
+  if (response.ok) return { kind: 'text', ...((await response.json()) as { text: string; version: string }) };
   const reason = await reasonOf(response);
   if (reason === 'notFound') return { kind: 'missing' };
-  // A binary or too large file is there, but has no text to compare: replacing it is the learner's call.
-  if (reason === 'binary' || reason === 'tooLarge') return { kind: 'different', version: undefined };
+  // A binary or too large file is there, but has no text to compare.
+  if (reason === 'binary' || reason === 'tooLarge') return { kind: 'unreadable' };
   return { kind: 'refused', reason: response.status === 401 ? 'noSandbox' : reason };
 }
 
@@ -99,8 +90,9 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
   const refresh = () => {
     if (Date.now() - lastLook.current < 2000) return;
     lastLook.current = Date.now();
-    look(node, path, blockText(button.current))
-      .then((found) => setSame(found.kind === 'same'))
+    const text = blockText(button.current);
+    look(node, path)
+      .then((found) => setSame(found.kind === 'text' && found.text === text))
       .catch(() => {});
   };
   useEffect(() => {
@@ -128,12 +120,13 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
     const text = blockText(button.current);
     setState({ phase: 'working' });
     try {
-      const found = await look(node, path, text);
+      const found = await look(node, path);
       if (found.kind === 'refused') return sayRefused(found.reason);
-      if (found.kind === 'same') return finish(null, labels.unchanged);
-      if (found.kind === 'missing') return finish(await write(node, path, text, null), labels.created);
+      const plan = planFileWrite(found, text);
+      if (!plan.write) return finish(null, labels.unchanged);
+      if (!plan.ask) return finish(await write(node, path, text, plan.base), labels.created);
       setSame(false);
-      setState({ phase: 'confirm', version: found.version });
+      setState({ phase: 'confirm', base: plan.base ?? undefined });
       dialog.current?.showModal();
       // The safe answer takes the focus: Enter keeps the learner's file.
       keep.current?.focus();
@@ -149,7 +142,7 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
     if (!replace) return say(labels.kept);
     setState({ phase: 'working' });
     try {
-      await finish(await write(node, path, blockText(button.current), state.version), labels.replaced);
+      await finish(await write(node, path, blockText(button.current), state.base), labels.replaced);
     } catch {
       sayRefused('other');
     }

@@ -61,3 +61,18 @@ const normalPath = (path: string) => (path.startsWith(`${learnerHome}/`) ? path.
 
 /** The file's bytes from the block's code: the code as shown, ending with one newline like any text file. */
 export const fileBlockText = (code: string) => code.replace(/\n*$/, '\n');
+
+/** What the sandbox holds at a file block's path: nothing, a text file, or a file with no text to compare (binary, too large). */
+export type FileFound = { kind: 'missing' } | { kind: 'text'; text: string; version: string } | { kind: 'unreadable' };
+
+/**
+ * The one rule for creating a file block's file, followed by the page's button and the lesson runner:
+ * nothing to write when the file already has the text; a new file must still not exist when written
+ * (`base: null`); a different file is replaced only after the learner agrees, and only if it is still
+ * the version they were asked about (`base` omitted when it has no text to compare).
+ */
+export function planFileWrite(found: FileFound, text: string): { write: false } | { write: true; ask: boolean; base?: string | null } {
+  if (found.kind === 'missing') return { write: true, ask: false, base: null };
+  if (found.kind === 'text' && found.text === text) return { write: false };
+  return found.kind === 'text' ? { write: true, ask: true, base: found.version } : { write: true, ask: true };
+}
