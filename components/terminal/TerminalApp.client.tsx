@@ -10,6 +10,9 @@ import { StatePanel, useDockerState } from './StatePanel.client';
 import { readSetting, writeSetting } from '@/lib/client/settings';
 import { firstTab, nodeName } from '@/lib/terminal-protocol';
 import { loadTabs, maxTabs, newTabId, tabsKey } from './tabs';
+import { LazyWorkspace } from '@/components/workspace/LazyWorkspace.client';
+import { TerminalDrop } from '@/components/workspace/TerminalDrop.client';
+import { editorTabId, useEditorTab } from '@/components/workspace/useEditorTab';
 
 const fontSizeKey = 'terminal-font-size';
 const screenReaderKey = 'terminal-screen-reader';
@@ -42,8 +45,8 @@ function ToolButton({ label, onClick, disabled, pressed, children }: { label: st
 
 const icon = { width: 16, height: 16, viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor', strokeWidth: 2, strokeLinecap: 'round', strokeLinejoin: 'round', 'aria-hidden': true } as const;
 
-/** The words of the terminal and of its state panel, in the page's language. */
-export type TerminalWords = Pick<Messages, 'terminal' | 'dockerState'>;
+/** The words of the terminal, of its state panel and of the editor beside it, in the page's language. */
+export type TerminalWords = Pick<Messages, 'terminal' | 'dockerState' | 'workspace'>;
 
 export interface TerminalAppProps {
   words: TerminalWords;
@@ -66,6 +69,12 @@ function LabTerminal({ words, nodes, statePanel }: TerminalAppProps) {
   const [pending, setPending] = useState<{ node: number; command: string } | null>(null);
   const tools = useTools();
   const docker = useDockerState();
+  // The editor follows the node: it shows the files of the machine whose tab was last chosen.
+  const showNode = (node: number) => {
+    if (node !== active) docker.clear();
+    setActive(node);
+  };
+  const editor = useEditorTab(nodes, showNode);
 
   // The command reaches the node's shell once; switching tabs later must not type it again.
   useEffect(() => {
@@ -87,26 +96,36 @@ function LabTerminal({ words, nodes, statePanel }: TerminalAppProps) {
     <TerminalFrame
       t={t}
       tools={tools}
-      tabs={names.map((name) => ({ id: name, label: name, title: format(t.nodeTabTitle, { name }) }))}
-      active={names[active - 1]!}
+      tabs={[
+        ...names.map((name) => ({ id: name, label: name, title: format(t.nodeTabTitle, { name }) })),
+        { id: editorTabId, label: format(words.workspace.labTab, { node: names[active - 1]! }), title: format(words.workspace.labTabTitle, { node: names[active - 1]! }) },
+      ]}
+      active={editor.shown ? editorTabId : names[active - 1]!}
       onSelect={(id) => {
+        if (id === editorTabId) return editor.show();
+        editor.hide();
         // The picture is of the node the tab shows.
         docker.clear();
         setActive(names.indexOf(id) + 1);
       }}
     >
-      <TerminalView
-        key={active}
-        tabId={firstTab}
-        node={{ index: active, count: nodes }}
-        initialCommand={pending?.node === active ? pending.command : undefined}
-        t={t}
-        fontSize={tools.fontSize}
-        screenReader={tools.screenReader}
-        autoFocus={pending?.node === active}
-        watchState={statePanel && docker.open}
-        onState={docker.onState}
-      />
+      <TerminalDrop t={words.workspace} node={active} hidden={editor.shown} onUploaded={editor.filesChanged}>
+        <TerminalView
+          key={active}
+          tabId={firstTab}
+          node={{ index: active, count: nodes }}
+          initialCommand={pending?.node === active ? pending.command : undefined}
+          t={t}
+          fontSize={tools.fontSize}
+          screenReader={tools.screenReader}
+          autoFocus={pending?.node === active}
+          watchState={statePanel && docker.open}
+          onState={docker.onState}
+        />
+      </TerminalDrop>
+      {editor.opened && (
+        <LazyWorkspace key={active} t={words.workspace} node={active} nodes={nodes} onNode={showNode} fontSize={tools.fontSize} inView={editor.shown} request={editor.request} onRequestHandled={editor.requestHandled} changed={editor.changed} />
+      )}
       {statePanel && <StatePanel t={words.dockerState} feed={docker} />}
     </TerminalFrame>
   );
@@ -119,16 +138,20 @@ function ShellTabs({ words, statePanel }: { words: TerminalWords; statePanel: bo
   const [focusTerminal, setFocusTerminal] = useState(false);
   const tools = useTools();
   const docker = useDockerState();
+  const editor = useEditorTab(1, () => {});
 
   useEffect(() => writeSetting(tabsKey, JSON.stringify(tabs)), [tabs]);
 
   const select = (active: string) => {
+    if (active === editorTabId) return editor.show();
+    editor.hide();
     setFocusTerminal(false);
     setTabs((current) => ({ ...current, active }));
   };
 
   const add = () => {
     const id = newTabId();
+    editor.hide();
     setFocusTerminal(true);
     setTabs((current) => ({ ids: [...current.ids, id], active: id }));
   };
@@ -146,23 +169,26 @@ function ShellTabs({ words, statePanel }: { words: TerminalWords; statePanel: bo
     <TerminalFrame
       t={t}
       tools={tools}
-      tabs={tabs.ids.map((id, index) => ({ id, label: format(t.tab, { n: index + 1 }) }))}
-      active={tabs.active}
+      tabs={[...tabs.ids.map((id, index) => ({ id, label: format(t.tab, { n: index + 1 }) })), { id: editorTabId, label: words.workspace.tab, title: words.workspace.tabTitle }]}
+      active={editor.shown ? editorTabId : tabs.active}
       onSelect={select}
-      onClose={tabs.ids.length > 1 ? close : undefined}
+      onClose={tabs.ids.length > 1 && !editor.shown ? close : undefined}
       onAdd={tabs.ids.length < maxTabs ? add : undefined}
     >
-      <TerminalView
-        key={tabs.active}
-        tabId={tabs.active}
-        node={{ index: 1, count: 1 }}
-        t={t}
-        fontSize={tools.fontSize}
-        screenReader={tools.screenReader}
-        autoFocus={focusTerminal}
-        watchState={statePanel && docker.open}
-        onState={docker.onState}
-      />
+      <TerminalDrop t={words.workspace} node={1} hidden={editor.shown} onUploaded={editor.filesChanged}>
+        <TerminalView
+          key={tabs.active}
+          tabId={tabs.active}
+          node={{ index: 1, count: 1 }}
+          t={t}
+          fontSize={tools.fontSize}
+          screenReader={tools.screenReader}
+          autoFocus={focusTerminal}
+          watchState={statePanel && docker.open}
+          onState={docker.onState}
+        />
+      </TerminalDrop>
+      {editor.opened && <LazyWorkspace t={words.workspace} node={1} nodes={1} onNode={() => {}} fontSize={tools.fontSize} inView={editor.shown} request={editor.request} onRequestHandled={editor.requestHandled} changed={editor.changed} />}
       {statePanel && <StatePanel t={words.dockerState} feed={docker} />}
     </TerminalFrame>
   );

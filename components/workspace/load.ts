@@ -1,0 +1,52 @@
+import 'client-only';
+/**
+ * The editor's code (the file tree, CodeMirror and its languages) is its own chunk, fetched when the
+ * learner first opens the editor, or earlier in idle time once the terminal's shell is up, so that the
+ * editor opens at once later. It never weighs on the lesson page or on the first prompt.
+ */
+let loading: Promise<typeof import('./Workspace.client')> | null = null;
+
+export function loadWorkspace() {
+  loading ??= import('./Workspace.client').catch((error: unknown) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
+}
+
+/** The terminal marks this when its shell has started (components/terminal/connection.ts). */
+const shellReady = 'course:shell-ready';
+const idle = (run: () => void): (() => void) => {
+  if ('requestIdleCallback' in window) {
+    const id = requestIdleCallback(run, { timeout: 10_000 });
+    return () => cancelIdleCallback(id);
+  }
+  const id = setTimeout(run, 2000);
+  return () => clearTimeout(id);
+};
+
+/** Fetches the editor's code in idle time after the prompt; returns how to call that off. */
+export function loadWhenIdle(): () => void {
+  let cancel = () => {};
+  const later = () => {
+    cancel = idle(() => {
+      void loadWorkspace()
+        .then((module) => module.preloadLanguages())
+        .catch(() => {});
+    });
+  };
+  if (performance.getEntriesByName(shellReady).length) {
+    later();
+    return () => cancel();
+  }
+  const observer = new PerformanceObserver((list) => {
+    if (!list.getEntriesByName(shellReady).length) return;
+    observer.disconnect();
+    later();
+  });
+  observer.observe({ type: 'mark', buffered: true });
+  return () => {
+    observer.disconnect();
+    cancel();
+  };
+}
