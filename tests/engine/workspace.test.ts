@@ -263,6 +263,11 @@ describe('workspace files on the real engine', () => {
     expect(await (await post('/api/files/rename', { node: 1, from: 'project', to: 'app' })).json()).toMatchObject({ reason: 'exists' });
     expect(await (await post('/api/files/rename', { node: 1, from: 'project', to: 'project/inner' })).json()).toMatchObject({ reason: 'badPath' });
     expect((await sh(id, 'stat -c "%F %u" ~/project/src/main.py /tmp/scratch.txt')).stdout).toBe('regular empty file 1000\nregular empty file 1000\n');
+    // Names that look like options stay names.
+    expect((await save('-rf', 'dash\n')).status).toBe(200);
+    expect(await (await read('-rf')).json()).toMatchObject({ text: 'dash\n' });
+    expect(await (await post('/api/files/rename', { node: 1, from: '-rf', to: '--help' })).json()).toEqual({ path: '--help' });
+    expect((await post('/api/files/delete', { node: 1, path: '--help' })).status).toBe(204);
     expect((await post('/api/files/delete', { node: 1, path: 'project' })).status).toBe(204);
     expect(await (await post('/api/files/delete', { node: 1, path: 'project' })).json()).toMatchObject({ reason: 'notFound' });
     expect((await sh(id, 'ls ~/project 2>&1 || true')).stdout).toMatch(/No such file/);
@@ -345,6 +350,18 @@ describe('workspace files on the real engine', () => {
     }
   });
 
+  it('lists at most 2000 entries of a crowded home, the shallowest first, and every request is activity', async () => {
+    await sh(id, 'mkdir -p ~/many/deep && cd ~/many/deep && seq 2500 | xargs touch');
+    const lease = sandboxes.lease(session)!;
+    lease.lastActive = 0;
+    const tree = (await (await get('/api/files/tree?node=1')).json()) as { entries: { path: string }[]; truncated?: boolean };
+    expect(lease.lastActive).toBeGreaterThan(0);
+    expect(tree.entries.length).toBe(2000);
+    expect(tree.truncated).toBe(true);
+    expect(tree.entries.map((e) => e.path)).toEqual(expect.arrayContaining(['app/Dockerfile', 'many', 'many/deep', '.bashrc']));
+    await sh(id, 'rm -r ~/many');
+  });
+
   it('measures a small save through HTTP', async () => {
     const times: number[] = [];
     let version = versionOf((await bytesIn('/home/learner/app/Dockerfile')).toString());
@@ -356,5 +373,15 @@ describe('workspace files on the real engine', () => {
       times.push(Date.now() - started);
     }
     console.log(`small save with base through HTTP: p50 ${quantile(times, 0.5)} ms, p95 ${quantile(times, 0.95)} ms (n=20)`);
+  });
+
+  it('reaches each node of a lab on its own', async () => {
+    const labToken = newSessionToken(config.secret);
+    const lab = await sandboxes.acquire(verifySessionToken(labToken, config.secret)!, () => {}, undefined, 2);
+    expect((await post('/api/files/file', { node: 2, path: 'which.txt', text: 'node2\n' }, labToken)).status).toBe(200);
+    expect((await sh(lab.nodes[1]!, 'cat ~/which.txt')).stdout).toBe('node2\n');
+    expect((await sh(lab.nodes[0]!, 'ls ~/which.txt 2>&1 || true')).stdout).toMatch(/No such file/);
+    expect(await (await get('/api/files/file?node=2&path=which.txt', labToken)).json()).toMatchObject({ text: 'node2\n' });
+    expect((await get('/api/files/file?node=1&path=which.txt', labToken)).status).toBe(404);
   });
 });
