@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compileContent, ContentError } from '@/lib/content/compile';
+import { fileBlockText, planFileWrite } from '@/lib/content/file-blocks';
 import { lesson, makeContent } from './content-fixture';
 
 let cleanup: (() => Promise<void>) | undefined;
@@ -177,6 +178,7 @@ describe('file blocks', () => {
     ['a\u0001b', /control character/],
     ['', /is empty/],
     ['~/x', /starts with ~/],
+    ['.local/share/docker/x', /belongs to the Docker daemon/],
   ])('refuses file=%j, naming the lesson file and the block', async (path, message) => {
     const problems = await problemsOf({ 'en/basics/two.mdx': lesson('Two', `Text.\n\n\`\`\`text file=${path}\nhi\n\`\`\`\n`) });
     expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^en/basics/two\\.mdx: line 14: file block: .*${message.source}`)));
@@ -193,5 +195,20 @@ describe('file blocks', () => {
     expect(odd).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line 12: file block: unknown word "mode=600"/));
     const sh = await problemsOf({ 'en/basics/two.mdx': lesson('Two', '```sh file=run.sh\necho hi\n```') });
     expect(sh).toContainEqual(expect.stringMatching(/^en\/basics\/two\.mdx: line 12: file block "run.sh" is an sh block/));
+  });
+});
+
+describe('creating a file block\'s file', () => {
+  it('writes a new file only if it is still missing, nothing when it matches, and asks before replacing', () => {
+    expect(planFileWrite({ kind: 'missing' }, 'a\n')).toEqual({ write: true, ask: false, base: null });
+    expect(planFileWrite({ kind: 'text', text: 'a\n', version: 'v1' }, 'a\n')).toEqual({ write: false });
+    expect(planFileWrite({ kind: 'text', text: 'a', version: 'v1' }, 'a\n')).toEqual({ write: true, ask: true, base: 'v1' });
+    expect(planFileWrite({ kind: 'unreadable' }, 'a\n')).toEqual({ write: true, ask: true });
+  });
+
+  it('ends the file with exactly one newline, as the block shows it', () => {
+    expect(fileBlockText('FROM busybox')).toBe('FROM busybox\n');
+    expect(fileBlockText('FROM busybox\n\n')).toBe('FROM busybox\n');
+    expect(fileBlockText('a\r\nb')).toBe('a\r\nb\n');
   });
 });

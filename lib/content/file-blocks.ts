@@ -1,11 +1,10 @@
+import { home as learnerHome, resolvePath } from '../workspace/paths';
+
 /**
  * Lesson blocks that create a file in the learner's sandbox, written as ```dockerfile file=Dockerfile
  * (in a lab, ```yaml file=compose.yaml node=2). Shared by the content build, which validates them, the
  * page's button and the lesson runner, so all three agree on the path and on the bytes written.
  */
-
-/** The learner's home in every sandbox; file blocks name paths relative to it. */
-export const learnerHome = '/home/learner';
 
 /** A file block as the lesson runner replays it: the file, its node (from 1), and where in the text it stands. */
 export interface FileBlock {
@@ -53,7 +52,9 @@ export function pathProblem(path: string): string | null {
   const segments = path.split('/').slice(absolute ? 1 : 0);
   if (segments.some((s) => s === '..')) return 'goes up with ..';
   if (segments.some((s) => s === '' || s === '.')) return 'has an empty or "." part';
-  return null;
+  // The workspace's own rules too (the Docker daemon's folders, over-long names), so the button never meets a refusal.
+  const resolved = resolvePath(path);
+  return resolved.ok ? null : resolved.why;
 }
 
 /** Paths inside home are kept relative to it, as the workspace API answers them. */
