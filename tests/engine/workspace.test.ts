@@ -235,6 +235,20 @@ describe('workspace files on the real engine', () => {
     expect((await sh(id, 'ls -A ~ | grep -c "^\\.half" || true')).stdout).toBe('0\n');
   });
 
+  it('streams a download only as fast as it is read, and ends its command when abandoned', async () => {
+    await sh(id, 'head -c 50000000 /dev/urandom > /tmp/big.bin');
+    const download = await files.download(id, '/tmp/big.bin');
+    expect(download.size).toBe(50_000_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Unread, the file stays in the sandbox: cat has written a few socket buffers, not 50 MB.
+    const written = Number(/wchar: (\d+)/.exec((await sh(id, 'cat /proc/$(pgrep -x cat)/io')).stdout)?.[1]);
+    expect(written).toBeLessThan(8_000_000);
+    expect(download.stream.readableLength).toBeLessThan(1_000_000);
+    download.stream.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await sh(id, 'pgrep -x cat || true; rm /tmp/big.bin')).stdout).toBe('');
+  });
+
   it('downloads a folder as a valid .tar.gz, without the daemon’s data', async () => {
     await sh(id, 'mkdir -p ~/site/css && echo "<h1>안녕</h1>" > ~/site/index.html && echo "h1{}" > ~/site/css/메인.css');
     const response = await download('site');
