@@ -391,11 +391,17 @@ describe('workspace files on the real engine', () => {
 
   it('reaches each node of a lab on its own', async () => {
     const labToken = newSessionToken(config.secret);
-    const lab = await sandboxes.acquire(verifySessionToken(labToken, config.secret)!, () => {}, undefined, 2);
-    expect((await post('/api/files/file', { node: 2, path: 'which.txt', text: 'node2\n' }, labToken)).status).toBe(200);
-    expect((await sh(lab.nodes[1]!, 'cat ~/which.txt')).stdout).toBe('node2\n');
-    expect((await sh(lab.nodes[0]!, 'ls ~/which.txt 2>&1 || true')).stdout).toMatch(/No such file/);
-    expect(await (await get('/api/files/file?node=2&path=which.txt', labToken)).json()).toMatchObject({ text: 'node2\n' });
-    expect((await get('/api/files/file?node=1&path=which.txt', labToken)).status).toBe(404);
+    const labSession = verifySessionToken(labToken, config.secret)!;
+    try {
+      const lab = await sandboxes.acquire(labSession, () => {}, undefined, 2);
+      expect((await post('/api/files/file', { node: 2, path: 'which.txt', text: 'node2\n' }, labToken)).status).toBe(200);
+      expect((await sh(lab.nodes[1]!, 'cat ~/which.txt')).stdout).toBe('node2\n');
+      expect((await sh(lab.nodes[0]!, 'ls ~/which.txt 2>&1 || true')).stdout).toMatch(/No such file/);
+      expect(await (await get('/api/files/file?node=2&path=which.txt', labToken)).json()).toMatchObject({ text: 'node2\n' });
+      expect((await get('/api/files/file?node=1&path=which.txt', labToken)).status).toBe(404);
+    } finally {
+      // The lab's network goes with it.
+      await sandboxes.reset(labSession);
+    }
   });
 });
