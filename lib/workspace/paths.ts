@@ -22,6 +22,9 @@ const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/;
 
 export type PathCheck = { ok: true; path: string } | { ok: false; why: string };
 
+// TextEncoder rather than Buffer: these rules also run in the browser and at build time.
+const byteLength = (text: string) => new TextEncoder().encode(text).length;
+
 const isUnder = (path: string, folder: string) => path === folder || path.startsWith(`${folder}/`);
 
 /** The hidden folder `path` is in, or null. */
@@ -35,10 +38,10 @@ export const hiddenFolderOf = (path: string) => hiddenFolders.find((folder) => i
 export function resolvePath(input: unknown): PathCheck {
   if (typeof input !== 'string') return { ok: false, why: 'the path must be a string' };
   if (controlCharacters.test(input)) return { ok: false, why: 'the path contains control characters' };
-  if (Buffer.byteLength(input) > maxPathBytes) return { ok: false, why: `the path is longer than ${maxPathBytes} bytes` };
+  if (byteLength(input) > maxPathBytes) return { ok: false, why: `the path is longer than ${maxPathBytes} bytes` };
   const segments = input.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.includes('..')) return { ok: false, why: 'the path may not contain ..' };
-  if (segments.some((segment) => Buffer.byteLength(segment) > maxNameBytes)) return { ok: false, why: `a name in the path is longer than ${maxNameBytes} bytes` };
+  if (segments.some((segment) => byteLength(segment) > maxNameBytes)) return { ok: false, why: `a name in the path is longer than ${maxNameBytes} bytes` };
   const path = input.startsWith('/') ? `/${segments.join('/')}` : [home, ...segments].join('/');
   if (!roots.some((root) => isUnder(path, root))) return { ok: false, why: 'the path must be inside your home folder or /tmp' };
   if (hiddenFolderOf(path)) return { ok: false, why: 'that folder belongs to the Docker daemon or the terminal and cannot be used here' };
