@@ -289,10 +289,11 @@ function TerminalFrame({
           </ToolButton>
         )}
         <div className="ml-auto flex items-center gap-1">
-          <ToolButton label={t.smaller} onClick={() => setFontSize((size) => Math.max(minFontSize, size - 1))} disabled={fontSize <= minFontSize}>
+          {/* The names start with what the buttons show, so "click A minus" works for voice control too. */}
+          <ToolButton label={`A− ${t.smaller}`} onClick={() => setFontSize((size) => Math.max(minFontSize, size - 1))} disabled={fontSize <= minFontSize}>
             <span aria-hidden="true" className="text-xs font-semibold">A−</span>
           </ToolButton>
-          <ToolButton label={t.larger} onClick={() => setFontSize((size) => Math.min(maxFontSize, size + 1))} disabled={fontSize >= maxFontSize}>
+          <ToolButton label={`A+ ${t.larger}`} onClick={() => setFontSize((size) => Math.min(maxFontSize, size + 1))} disabled={fontSize >= maxFontSize}>
             <span aria-hidden="true" className="text-base font-semibold">A+</span>
           </ToolButton>
           <ToolButton label={t.screenReader} pressed={screenReader} onClick={() => setScreenReader((on) => !on)}>
