@@ -58,13 +58,14 @@ describe('format', () => {
 });
 
 describe('terminal status text', () => {
-  const queued = { state: 'queued', ahead: 0, etaMs: null, full: false, retrying: false } as const;
+  const queued = { state: 'queued', ahead: 0, etaMs: null, full: false, retrying: false, engineAway: false } as const;
 
   it('says where a waiting learner stands and about how long it takes', () => {
     expect(queuedText(en.terminal, { ...queued, ahead: 1, etaMs: 65_000 })).toBe('Starting your sandbox: 1 learner ahead of you, about 1 min 5 s');
     expect(queuedText(en.terminal, { ...queued, retrying: true })).toBe('Your sandbox did not start, so another is starting. Starting your sandbox…');
     expect(queuedText(en.terminal, { ...queued, ahead: 3, full: true })).toBe('All sandboxes are busy: 3 learners ahead of you. Yours starts as soon as someone leaves.');
     expect(queuedText(ko.terminal, { ...queued, ahead: 2, etaMs: 30_000 })).toBe('샌드박스를 시작하는 중: 앞에 학습자 2명, 약 30초');
+    expect(queuedText(en.terminal, { ...queued, ahead: 2, engineAway: true })).toBe(en.terminal.queued.engineAway);
   });
 
   it('rounds a wait up to the second', () => {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig, type SandboxConfig } from '@/lib/server/config';
 import { SandboxSupply, StartFailed, type Wait } from '@/lib/sandbox/supply';
 
@@ -10,7 +10,13 @@ class FakeEngine {
   readonly pending: { id: string; settle: (error?: Error) => void }[] = [];
   most = 0;
 
+  /** The engine is restarting: it answers nothing. */
+  away = false;
+  async ping(): Promise<void> {
+    if (this.away) throw new Error('connect ENOENT /run/docker-course/engine.sock');
+  }
   async create(): Promise<string> {
+    if (this.away) throw new Error('connect ENOENT /run/docker-course/engine.sock');
     return `sandbox-${++this.created}`;
   }
   waitReady(id: string): Promise<void> {
@@ -112,7 +118,7 @@ describe('sandbox supply', () => {
     await settle();
     expect(engine.pending).toHaveLength(1);
     expect(first.last()).toMatchObject({ ahead: 0, full: false });
-    expect(second.last()).toEqual({ ahead: 1, full: true, etaMs: null, retrying: false });
+    expect(second.last()).toEqual({ ahead: 1, full: true, etaMs: null, retrying: false, engineAway: false });
     await engine.ready();
     expect(first.result.ids).toHaveLength(1);
     expect(engine.pending).toHaveLength(0);
@@ -151,6 +157,26 @@ describe('sandbox supply', () => {
     await settle();
     await engine.ready();
     expect(next.result.ids).toEqual(['sandbox-3']);
+  });
+
+  it('holds learners while the engine is away, fails none of them, says why, and starts their sandboxes once it is back', async () => {
+    vi.useFakeTimers();
+    try {
+      const { engine, supply } = supplyOf({ starts: 1 });
+      engine.away = true;
+      const waiting = learner(supply);
+      // Many tries while the engine restarts: more than the two failures that would end a learner's wait.
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(waiting.result).toEqual({});
+      expect(waiting.last()).toMatchObject({ engineAway: true, retrying: false });
+      engine.away = false;
+      await vi.advanceTimersByTimeAsync(2_000);
+      engine.pending.shift()!.settle();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(waiting.result.ids).toEqual(['sandbox-1']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('gives what a learner who left was handed to the next one', async () => {

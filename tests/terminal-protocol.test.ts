@@ -23,7 +23,7 @@ describe('terminal protocol', () => {
   it('round-trips server output and status', () => {
     const output = { op: Op.output, data: bytes(27, 91, 109) } as const;
     expect(decodeServer(encodeServer(output))).toEqual(output);
-    const status = { op: Op.status, status: { state: 'queued', ahead: 3, etaMs: 6000, full: false, retrying: false } } as const;
+    const status = { op: Op.status, status: { state: 'queued', ahead: 3, etaMs: 6000, full: false, retrying: false, engineAway: false } } as const;
     expect(decodeServer(encodeServer(status))).toEqual(status);
   });
 

@@ -104,7 +104,7 @@ describe('a terminal socket', () => {
   it('waits for a sandbox, telling the queue, then starts the shell at the size the browser sent and attaches', async () => {
     const { ws, socket, opened, running, grant, wait, shell } = setup();
     expect(socket.current).toBe('waitingForSandbox');
-    wait({ ahead: 3, etaMs: 8000, full: false, retrying: false });
+    wait({ ahead: 3, etaMs: 8000, full: false, retrying: false, engineAway: false });
     ws.frame({ op: Op.resize, size: { cols: 91, rows: 37 } });
     ws.frame({ op: Op.input, data: new TextEncoder().encode('ls\r') });
     grant();

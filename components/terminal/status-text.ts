@@ -13,6 +13,7 @@ export function durationText(t: TerminalWords, ms: number): string {
 /** Where a learner waiting for a sandbox stands: who comes first, about how long, and whether a failed start is being replaced. */
 export function queuedText(t: TerminalWords, wait: Extract<Status, { state: 'queued' }>): string {
   const words = t.queued;
+  if (wait.engineAway) return words.engineAway;
   const ahead = format(words.ahead, { ahead: wait.ahead });
   if (wait.full) return format(words.full, { ahead });
   const retrying = wait.retrying ? words.retrying : '';

@@ -115,6 +115,7 @@ export const en = {
       eta: ', about {time}',
       waiting: '{retrying}Starting your sandbox: {ahead}{eta}',
       first: '{retrying}Starting your sandbox{eta}…',
+      engineAway: 'The course’s Docker engine is not answering; it may be restarting. Your sandbox starts as soon as it is back.',
     },
     connected: 'Connected',
     reconnecting: 'Connection lost. Reconnecting…',

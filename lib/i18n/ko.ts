@@ -111,6 +111,7 @@ export const ko: Messages = {
       eta: ', 약 {time}',
       waiting: '{retrying}샌드박스를 시작하는 중: {ahead}{eta}',
       first: '{retrying}샌드박스를 시작하는 중{eta}…',
+      engineAway: '강좌의 Docker 엔진이 응답하지 않습니다. 다시 시작하는 중일 수 있습니다. 엔진이 돌아오는 대로 샌드박스를 시작합니다.',
     },
     connected: '연결됨',
     reconnecting: '연결이 끊겼습니다. 다시 연결하는 중…',

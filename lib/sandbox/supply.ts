@@ -14,6 +14,8 @@ export interface Wait {
   full: boolean;
   /** A start for this learner failed and another is under way. */
   retrying: boolean;
+  /** The sandbox engine does not answer (it is restarting, or down): starts resume when it is back. */
+  engineAway: boolean;
 }
 
 export type WaitListener = (wait: Wait) => void;
@@ -79,6 +81,8 @@ class StartTimes {
 
 /** After a start fails with no learner waiting, pool refills pause this long, so a broken engine is not hammered. */
 const poolBackoffMs = 10_000;
+/** While the engine does not answer, starts are tried again this often; a start it could not make counts against no one. */
+const engineRetryMs = 2_000;
 
 /**
  * Ready sandboxes for learners: a warm pool, starts paced to `config.starts` at a time within the
@@ -93,11 +97,14 @@ export class SandboxSupply {
   private queue: Request[] = [];
   private readonly times = new StartTimes(2_000);
   private poolPausedUntil = 0;
+  private engineAway = false;
+  private startsPausedUntil = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
   /** Sandboxes handed out and not yet given back: they hold places within the capacity. */
   private out = 0;
 
   constructor(
-    private readonly engine: Pick<Engine, 'create' | 'waitReady' | 'startFirstShell' | 'remove' | 'rename'>,
+    private readonly engine: Pick<Engine, 'ping' | 'create' | 'waitReady' | 'startFirstShell' | 'remove' | 'rename'>,
     private readonly config: SandboxConfig,
     private readonly now: () => number = Date.now,
     /** Told how long each new sandbox took to become ready. */
@@ -245,7 +252,7 @@ export class SandboxSupply {
     const poolWanted = refilling ? Math.max(0, this.config.poolSize - this.pool.length) : 0;
     const warmWanted = refilling ? this.sum((r) => r.short) : 0;
     const wanted = this.waitingNodes() + warmWanted + poolWanted - this.starting;
-    const free = Math.min(this.config.starts - this.starting, this.room());
+    const free = this.now() < this.startsPausedUntil ? 0 : Math.min(this.config.starts - this.starting, this.room());
     for (let i = 0; i < Math.min(wanted, free); i++) void this.startOne();
     this.tell();
   }
@@ -255,6 +262,7 @@ export class SandboxSupply {
     const began = this.now();
     try {
       const id = await this.engine.create(poolName(), this.config);
+      this.engineAway = false;
       try {
         await this.engine.waitReady(id, this.config.stallMs);
         await this.engine.startFirstShell(id);
@@ -267,7 +275,7 @@ export class SandboxSupply {
       this.started(ms);
       await this.place(id);
     } catch (error) {
-      this.failed(error as Error);
+      await this.failed(error as Error);
     } finally {
       this.starting--;
       this.pump();
@@ -286,9 +294,13 @@ export class SandboxSupply {
     else await this.engine.remove(id).catch(() => {});
   }
 
-  /** The learner who has waited longest gets one more start; after a second failure they are told. */
-  private failed(error: Error): void {
+  /**
+   * The learner who has waited longest gets one more start; after a second failure they are told. A start
+   * the engine could not make because it is away fails no one: learners wait, told why, until it is back.
+   */
+  private async failed(error: Error): Promise<void> {
     log.error('sandbox.start.failed', { error, waiting: this.queue.length });
+    if (!(await this.engine.ping().then(() => true, () => false))) return this.waitForEngine();
     const head = this.queue[0];
     if (!head) {
       this.poolPausedUntil = this.now() + poolBackoffMs;
@@ -298,6 +310,14 @@ export class SandboxSupply {
     if (head.failures < 2) return;
     this.drop(head);
     head.reject(new StartFailed(error.message));
+  }
+
+  private waitForEngine(): void {
+    this.engineAway = true;
+    this.startsPausedUntil = this.now() + engineRetryMs;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.pump(), engineRetryMs);
+    this.retryTimer.unref();
   }
 
   private drop(request: Request): void {
@@ -329,7 +349,7 @@ export class SandboxSupply {
     this.queue.forEach((request, ahead) => {
       nodes += request.missing;
       const full = nodes > startable;
-      const wait: Wait = { ahead, full, etaMs: full ? null : Math.round((nodes * this.times.mean) / this.config.starts), retrying: request.failures > 0 };
+      const wait: Wait = { ahead, full, etaMs: full ? null : Math.round((nodes * this.times.mean) / this.config.starts), retrying: request.failures > 0, engineAway: this.engineAway };
       const told = JSON.stringify({ ...wait, etaMs: wait.etaMs === null ? null : Math.ceil(wait.etaMs / 1000) });
       if (told === request.told) return;
       request.told = told;

@@ -87,8 +87,11 @@ export function parseSocketPath(url: string): SocketAddress | null {
 /** What the learner's sandbox is doing, shown in the terminal's status line. */
 export type Status =
   | { state: 'starting' }
-  /** Waiting for a sandbox: how many learners come first, about how long (null while every place is taken), and whether a failed start is being replaced. */
-  | { state: 'queued'; ahead: number; etaMs: number | null; full: boolean; retrying: boolean }
+  /**
+   * Waiting for a sandbox: how many learners come first, about how long (null while every place is taken),
+   * whether a failed start is being replaced, and whether the sandbox engine is away.
+   */
+  | { state: 'queued'; ahead: number; etaMs: number | null; full: boolean; retrying: boolean; engineAway: boolean }
   | { state: 'ready'; expiresAt: number; idleTimeoutMs: number }
   /** `ready` again means the warning is over. A time-limit warning says what asking for more time would add (0: no more). */
   | { state: 'warning'; reason: 'idle'; endsAt: number }
