@@ -1,37 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { loadConfig } from '../lib/server/config';
-import { Engine } from '../lib/sandbox/engine';
-import { e2eInstance, e2ePort } from './env';
+import { OwnServer } from './own-server';
 
 // A server of its own with minutes short enough to watch: a sandbox has 1 minute, is warned 1.5 minutes
 // ahead (so at once), can get 1 more minute, and 2 in all.
-const port = e2ePort + 50;
-const base = `http://localhost:${port}`;
-const instance = `${e2eInstance}-short`;
-const env = {
-  ...process.env,
-  PORT: String(port),
-  COURSE_STATE_DIR: `.state/${instance}`,
-  COURSE_INSTANCE: instance,
-  COURSE_SANDBOX_POOL: '0',
+const server = new OwnServer('short', 50, {
   COURSE_SANDBOX_TTL_MINUTES: '1',
   COURSE_SANDBOX_WARN_MINUTES: '1.5',
   COURSE_SANDBOX_EXTEND_MINUTES: '1',
   COURSE_SANDBOX_MAX_MINUTES: '2',
-};
-const config = loadConfig(env);
-const engine = Engine.connect(config.engine);
-
-let server: ChildProcess;
-test.beforeAll(async () => {
-  server = spawn('npx', ['tsx', 'server.ts'], { env, stdio: 'ignore', detached: true });
-  await expect.poll(() => fetch(`${base}/en`).then((r) => r.status, () => 0), { timeout: 60_000 }).toBe(200);
 });
-test.afterAll(async () => {
-  process.kill(-server.pid!, 'SIGTERM');
-  for (const sandbox of await engine.list(instance)) await engine.remove(sandbox.id);
-});
+const base = server.base;
+test.beforeAll(() => server.start());
+test.afterAll(() => server.close());
 
 test('the time-limit warning offers more time from the keyboard, and says plainly when there is no more', async ({ page }) => {
   test.setTimeout(120_000);

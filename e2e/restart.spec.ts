@@ -1,31 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { loadConfig } from '../lib/server/config';
-import { Engine } from '../lib/sandbox/engine';
+import { OwnServer } from './own-server';
 import { terminalText, typeCommand, waitForText } from './terminal-helpers';
 
 // A server of its own, so the test can kill it the hard way.
-const port = 3101;
-const base = `http://localhost:${port}`;
-const env = { ...process.env, PORT: String(port), COURSE_STATE_DIR: '.state/e2e-restart', COURSE_INSTANCE: 'e2e-restart', COURSE_SANDBOX_POOL: '0' };
-const config = loadConfig(env);
-const engine = Engine.connect(config.engine);
-
-function startServer(): ChildProcess {
-  return spawn('npx', ['tsx', 'server.ts'], { env, stdio: 'ignore', detached: true });
-}
-
-async function waitUp() {
-  await expect.poll(() => fetch(`${base}/en`).then((r) => r.status, () => 0), { timeout: 60_000 }).toBe(200);
-}
-
-const killHard = (server: ChildProcess) => process.kill(-server.pid!, 'SIGKILL');
+const server = new OwnServer('restart', 1);
+const base = server.base;
 
 test('after the server is killed with SIGKILL and restarted, the learner finds the same shell and no sandbox is orphaned', async ({ page }) => {
   test.setTimeout(180_000);
-  let server = startServer();
   try {
-    await waitUp();
+    await server.start();
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${base}/en/virtualization/from-vms-to-containers`);
     const status = page.getByTestId('terminal-status');
@@ -39,19 +23,18 @@ test('after the server is killed with SIGKILL and restarted, the learner finds t
     const check = page.locator('[data-check="debian-image"]');
     await check.getByRole('button', { name: 'Check my work' }).click();
     await expect(check).toHaveAttribute('data-state', 'passed', { timeout: 30_000 });
-    const before = await engine.list(config.sandbox.instance);
+    const before = await server.sandboxes();
     expect(before).toHaveLength(1);
 
-    killHard(server);
+    server.stop('SIGKILL');
     await expect(status).toHaveAttribute('data-state', /reconnecting|connecting/, { timeout: 15_000 });
-    server = startServer();
-    await waitUp();
+    await server.start();
     await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
     await page.getByTestId('terminal').click();
     await typeCommand(page, 'echo "survivor=$SURVIVOR jobs=$(jobs | grep -c sleep)"');
     await waitForText(page, /survivor=yes jobs=1/);
     expect((await terminalText(page)).match(/^started-2$/gm)).toHaveLength(1);
-    expect((await engine.list(config.sandbox.instance)).map((s) => s.id)).toEqual(before.map((s) => s.id));
+    expect((await server.sandboxes()).map((s) => s.id)).toEqual(before.map((s) => s.id));
 
     // The saved step outlived the server: on the lesson after a reload, and on the course page.
     await page.reload();
@@ -71,7 +54,7 @@ test('after the server is killed with SIGKILL and restarted, the learner finds t
     await expect(otherPage.getByTestId('resume')).toBeVisible();
     await other.close();
   } finally {
-    killHard(server);
-    for (const sandbox of await engine.list(config.sandbox.instance)) await engine.remove(sandbox.id);
+    server.stop('SIGKILL');
+    await server.close();
   }
 });
