@@ -36,7 +36,7 @@ export function CourseNav({ course, current }: { course: Course; current: { modu
                 })}
               </ol>
             ) : (
-              <p className="mt-1 pl-3 text-xs text-slate-400 italic">{t.comingSoon}</p>
+              <p className="mt-1 pl-3 text-xs text-slate-500 italic dark:text-slate-400">{t.comingSoon}</p>
             )}
           </li>
         ))}

@@ -21,7 +21,7 @@ export function LessonMark({ lesson, checks, labels }: { lesson: string; checks:
       </span>
     );
   return (
-    <span className="ml-1.5 text-xs text-slate-500" title={partly}>
+    <span className="ml-1.5 text-xs text-slate-500 dark:text-slate-400" title={partly}>
       {passed}/{checks}
       <span className="sr-only"> {partly}</span>
     </span>

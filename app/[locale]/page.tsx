@@ -30,7 +30,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
         {first && (
           <Link
             href={lessonPath(locale, first)}
-            className="mt-8 inline-block rounded-lg bg-sky-600 px-5 py-3 font-semibold text-white hover:bg-sky-700"
+            className="mt-8 inline-block rounded-lg bg-sky-700 px-5 py-3 font-semibold text-white hover:bg-sky-800"
           >
             {t.start} →
           </Link>
@@ -71,12 +71,12 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
                         </Link>
                         <LessonMark lesson={`${lesson.module}/${lesson.slug}`} checks={lesson.checks.length} labels={t.progress} />
                       </span>
-                      <span className="shrink-0 text-slate-500">{format(t.minutes, { n: lesson.duration })}</span>
+                      <span className="shrink-0 text-slate-500 dark:text-slate-400">{format(t.minutes, { n: lesson.duration })}</span>
                     </li>
                   ))}
                 </ol>
               ) : (
-                <p className="mt-3 text-sm text-slate-400 italic">{t.comingSoon}</p>
+                <p className="mt-3 text-sm text-slate-500 italic dark:text-slate-400">{t.comingSoon}</p>
               )}
             </li>
           ))}

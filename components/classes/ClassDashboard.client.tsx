@@ -40,7 +40,7 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
         {t.badLink}
       </p>
     );
-  if (!board) return <p className="text-slate-500">…</p>;
+  if (!board) return <p className="text-slate-500 dark:text-slate-400">…</p>;
 
   const act = (action: 'pin' | 'reset' | 'end', body?: object) => postJson(`/api/teach/${encodeURIComponent(token)}/${action}`, body);
   const lessonTitle = (key: string) => board.lessons.find((l) => l.lesson === key)?.title ?? key;
@@ -54,7 +54,7 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
           <p className="text-sm font-semibold text-sky-700 dark:text-sky-400">{t.dashboard}</p>
           <h1 className="text-3xl font-bold tracking-tight">{board.class.title}</h1>
         </div>
-        <span role="status" className="flex items-center gap-2 text-sm text-slate-500">
+        <span role="status" className="flex items-center gap-2 text-sm text-slate-500 dark:text-slate-400">
           <span aria-hidden="true" className={`h-2 w-2 rounded-full ${live === 'live' ? 'bg-emerald-500' : 'bg-amber-500'}`} />
           {live === 'live' ? t.live : t.reconnecting}
         </span>
@@ -68,7 +68,7 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
       ) : (
         <section className="mt-6 grid gap-4 rounded-xl border border-slate-200 p-5 md:grid-cols-[auto_1fr_auto] md:items-center dark:border-slate-800">
           <div>
-            <p className="text-xs text-slate-500 uppercase">{t.code}</p>
+            <p className="text-xs text-slate-500 dark:text-slate-400 uppercase">{t.code}</p>
             <p className="font-mono text-4xl font-bold tracking-[0.2em]" data-testid="join-code">
               {board.class.code}
             </p>
@@ -83,7 +83,7 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
                 {t.copyJoin}
               </button>
             </p>
-            <p className="mt-1 text-slate-500">
+            <p className="mt-1 text-slate-500 dark:text-slate-400">
               {format(t.seats, { n: board.learners.length, of: board.class.capacity })}
               {board.class.startsAt && ` · ${format(t.startsAt, { time: new Date(board.class.startsAt).toLocaleString(locale, { dateStyle: 'medium', timeStyle: 'short' }) })}`}
               {board.class.endsAt && ` · ${format(t.endsAt, { time: new Date(board.class.endsAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) })}`}
@@ -126,7 +126,7 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
           {board.learners.length ? (
             <div className="mt-3 overflow-x-auto">
               <table className="w-full text-left text-sm">
-                <thead className="text-xs text-slate-500">
+                <thead className="text-xs text-slate-500 dark:text-slate-400">
                   <tr>
                     <th className="py-2 pr-3 font-medium">{t.name}</th>
                     <th className="py-2 pr-3 font-medium">{t.steps}</th>
@@ -152,7 +152,7 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
                           </span>
                         )}
                       </td>
-                      <td className="py-2 pr-3">{learner.nodes ? t.sandboxOn : <span className="text-slate-400">{t.sandboxOff}</span>}</td>
+                      <td className="py-2 pr-3">{learner.nodes ? t.sandboxOn : <span className="text-slate-500 dark:text-slate-400">{t.sandboxOff}</span>}</td>
                       <td className="flex gap-1.5 py-2">
                         <button type="button" className={smallButton} disabled={ended} onClick={() => setWatching(learner)}>
                           {t.watch}
@@ -167,7 +167,7 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
               </table>
             </div>
           ) : (
-            <p className="mt-3 text-slate-500">{t.noLearners}</p>
+            <p className="mt-3 text-slate-500 dark:text-slate-400">{t.noLearners}</p>
           )}
         </section>
         <section aria-labelledby="failing-heading">
@@ -179,12 +179,12 @@ export function ClassDashboard({ locale, t, terminal }: { locale: Locale; t: Mes
               {board.failing.map((f) => (
                 <li key={`${f.lesson}#${f.step}`} className="rounded-lg border border-slate-200 p-2 dark:border-slate-800">
                   <p className="font-medium">{format(t.step, { lesson: lessonTitle(f.lesson), step: f.step })}</p>
-                  <p className="text-slate-500">{format(t.failures, { n: f.failures, learners: f.learners })}</p>
+                  <p className="text-slate-500 dark:text-slate-400">{format(t.failures, { n: f.failures, learners: f.learners })}</p>
                 </li>
               ))}
             </ol>
           ) : (
-            <p className="mt-3 text-sm text-slate-500">{t.noFailures}</p>
+            <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">{t.noFailures}</p>
           )}
         </section>
       </div>

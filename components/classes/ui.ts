@@ -1,6 +1,6 @@
 /** Looks shared by the class pages' forms and buttons. */
 export const fieldClass = 'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900';
-export const primaryButton = 'rounded-lg bg-sky-600 px-4 py-2 font-semibold text-white hover:bg-sky-700 disabled:opacity-50';
+export const primaryButton = 'rounded-lg bg-sky-700 px-4 py-2 font-semibold text-white hover:bg-sky-800 disabled:opacity-50';
 export const smallButton = 'rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800';
 
 /** A POST to the course's API with a JSON body; the answer's JSON, or its error in words. */

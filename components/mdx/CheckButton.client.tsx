@@ -55,7 +55,7 @@ export function CheckButton({ id, labels }: { id: string; labels: Labels }) {
           type="button"
           onClick={run}
           disabled={state.phase === 'checking'}
-          className="rounded-md bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700 disabled:opacity-60"
+          className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 disabled:opacity-60"
         >
           {state.phase === 'checking' ? labels.checking : labels.check}
         </button>

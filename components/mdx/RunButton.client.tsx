@@ -12,7 +12,7 @@ export function RunButton({ label, title }: { label: string; title: string }) {
       type="button"
       data-testid="run-command"
       title={title}
-      className="flex items-center gap-1 rounded border border-sky-600 bg-sky-600 px-2 py-0.5 text-xs font-medium text-white hover:bg-sky-700 dark:border-sky-500 dark:bg-sky-600 dark:hover:bg-sky-500"
+      className="flex items-center gap-1 rounded border border-sky-700 bg-sky-700 px-2 py-0.5 text-xs font-medium text-white hover:bg-sky-800 dark:border-sky-600"
       onClick={(event) => {
         const pre = event.currentTarget.closest('[data-code-block]')?.querySelector('pre');
         runInTerminal(pre?.textContent ?? '', Number(pre?.dataset.node) || undefined);

@@ -17,7 +17,7 @@ function Heading({ as: Tag, id, children, anchorLabel }: { as: 'h2' | 'h3'; id?:
     <Tag id={id} className="group scroll-mt-20">
       {children}
       {id && (
-        <a href={`#${id}`} aria-label={anchorLabel} className="ml-2 font-normal text-slate-400 no-underline opacity-0 group-hover:opacity-100 focus:opacity-100">
+        <a href={`#${id}`} aria-label={anchorLabel} className="ml-2 font-normal text-slate-500 no-underline dark:text-slate-400 opacity-0 group-hover:opacity-100 focus:opacity-100">
           #
         </a>
       )}

@@ -326,7 +326,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
         <span role="status" className="truncate">
           {line}
         </span>
-        <span id={hintId} className="ml-auto hidden shrink-0 text-slate-500 @md:inline">
+        <span id={hintId} className="ml-auto hidden shrink-0 text-slate-400 @md:inline">
           {t.keyboardHint}
         </span>
       </div>

@@ -30,10 +30,10 @@ function ImageStack({ image, use, selection, t }: { image: Image; use: Map<strin
           );
         })}
       </ol>
-      {image.moreLayers > 0 && <p className="text-[11px] text-slate-500">{format(t.more, { n: image.moreLayers })}</p>}
+      {image.moreLayers > 0 && <p className="text-[11px] text-slate-500 dark:text-slate-400">{format(t.more, { n: image.moreLayers })}</p>}
       <ObjectButton kind="images" id={image.id} name={name} selection={selection} className="mt-0.5 w-full px-1.5 py-0.5 text-xs">
         <span className="block truncate font-medium">{imageTags(image, t)}</span>
-        <span className="text-slate-500">{formatBytes(image.size)}</span>
+        <span className="text-slate-500 dark:text-slate-400">{formatBytes(image.size)}</span>
       </ObjectButton>
     </li>
   );

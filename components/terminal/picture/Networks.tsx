@@ -16,7 +16,7 @@ export function Networks({ state, selection, t }: { state: DockerState; selectio
           return (
             <li key={network.id} data-network={network.name} className="rounded-md border border-dashed border-sky-400 p-1 dark:border-sky-700">
               <ObjectButton kind="networks" id={network.id} name={network.name} selection={selection} className="px-1.5 py-0.5 text-xs font-medium">
-                {network.name} <span className="font-normal text-slate-500">· {network.driver}</span>
+                {network.name} <span className="font-normal text-slate-500 dark:text-slate-400">· {network.driver}</span>
               </ObjectButton>
               {attached.length > 0 && (
                 <ul aria-label={t.attached} className="mt-1 flex flex-wrap gap-1">

@@ -12,8 +12,8 @@ export function Section({ title, count, more, t, children }: { title: string; co
         </h3>
       </summary>
       <div className="mt-1">
-        {count === 0 ? <p className="text-xs text-slate-500">{t.none}</p> : children}
-        {more > 0 && <p className="mt-1 text-xs text-slate-500">{format(t.more, { n: more })}</p>}
+        {count === 0 ? <p className="text-xs text-slate-500 dark:text-slate-400">{t.none}</p> : children}
+        {more > 0 && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{format(t.more, { n: more })}</p>}
       </div>
     </details>
   );

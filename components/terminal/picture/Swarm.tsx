@@ -16,13 +16,13 @@ export function Swarm({ state, selection, t }: { state: DockerState; selection: 
           <li key={node.id} className="w-44 rounded-md border border-emerald-500 p-1 dark:border-emerald-700">
             <ObjectButton kind="nodes" id={node.id} name={node.hostname} selection={selection} className="w-full px-1.5 py-0.5 text-xs">
               <span className="font-medium">{node.hostname}</span>
-              <span className="text-slate-500">{` · ${nodeSummary(node)}`}</span>
+              <span className="text-slate-500 dark:text-slate-400">{` · ${nodeSummary(node)}`}</span>
             </ObjectButton>
             <ul aria-label={t.kinds.tasks} className="mt-1 flex flex-wrap gap-1">
               {tasksOn(state, node).map((task) => (
                 <li key={task.id}>
                   <ObjectButton kind="tasks" id={task.id} name={taskName(state, task)} selection={selection} className="px-1 text-[11px]">
-                    {taskLabel(state, task)} <span className="text-slate-500">{task.state}</span>
+                    {taskLabel(state, task)} <span className="text-slate-500 dark:text-slate-400">{task.state}</span>
                   </ObjectButton>
                 </li>
               ))}

@@ -54,7 +54,7 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
         <ShareButton lessonPath={lessonPath(locale, lesson)} embedPath={`/embed${lessonPath(locale, lesson)}`} labels={t.shareLabels} />
       </div>
       <p className="mt-2 text-lg text-slate-600 dark:text-slate-300">{lesson.summary}</p>
-      <p className="mt-2 text-sm text-slate-500"><ClockIcon /> {format(t.minutes, { n: lesson.duration })}</p>
+      <p className="mt-2 text-sm text-slate-500 dark:text-slate-400"><ClockIcon /> {format(t.minutes, { n: lesson.duration })}</p>
       <section className="mt-6 rounded-lg bg-slate-50 p-4 dark:bg-slate-900" aria-labelledby="objectives">
         <h2 id="objectives" className="text-sm font-semibold">
           {t.objectives}
@@ -71,7 +71,7 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
       <nav className="mt-12 flex justify-between gap-4 border-t border-slate-200 pt-6 dark:border-slate-800" aria-label={`${t.previous} / ${t.next}`}>
         {previous ? (
           <Link href={lessonPath(locale, previous)} rel="prev" className="group max-w-[48%]">
-            <span className="block text-xs text-slate-500">← {t.previous}</span>
+            <span className="block text-xs text-slate-500 dark:text-slate-400">← {t.previous}</span>
             <span className="font-medium text-sky-700 group-hover:underline dark:text-sky-400">{previous.title}</span>
           </Link>
         ) : (
@@ -79,7 +79,7 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
         )}
         {next && (
           <Link href={lessonPath(locale, next)} rel="next" className="group max-w-[48%] text-right">
-            <span className="block text-xs text-slate-500">{t.next} →</span>
+            <span className="block text-xs text-slate-500 dark:text-slate-400">{t.next} →</span>
             <span className="font-medium text-sky-700 group-hover:underline dark:text-sky-400">{next.title}</span>
           </Link>
         )}
