@@ -43,7 +43,7 @@ export function LessonWorkspace({ lesson, terminal, labels, compact = false }: {
   };
 
   const tabClass = (active: boolean) =>
-    `flex-1 py-2 text-sm font-medium border-b-2 ${active ? 'border-sky-600 text-sky-700 dark:text-sky-400' : 'border-transparent text-slate-500'}`;
+    `flex-1 py-2 text-sm font-medium border-b-2 ${active ? 'border-sky-600 text-sky-700 dark:text-sky-400' : 'border-transparent text-slate-500 dark:text-slate-400'}`;
 
   return (
     <div ref={container} className={`flex flex-col lg:flex-row ${compact ? 'h-dvh' : 'h-[calc(100dvh-3.5rem)]'}`} style={{ '--split': `${split}%` } as CSSProperties}>
@@ -66,7 +66,7 @@ export function LessonWorkspace({ lesson, terminal, labels, compact = false }: {
         aria-valuemax={maxSplit}
         tabIndex={0}
         data-testid="divider"
-        className="hidden w-1.5 shrink-0 cursor-col-resize touch-none bg-slate-200 hover:bg-sky-400 focus:bg-sky-500 focus:outline-none lg:block dark:bg-slate-800"
+        className="hidden w-1.5 shrink-0 cursor-col-resize touch-none bg-slate-200 hover:bg-sky-400 focus:bg-sky-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 lg:block dark:bg-slate-800"
         onPointerDown={(event) => event.currentTarget.setPointerCapture(event.pointerId)}
         onPointerMove={(event) => {
           const box = container.current?.getBoundingClientRect();
