@@ -25,3 +25,5 @@ bash scripts/engine/remove-sandboxes.sh e2e-restart
 # once the test server is gone, so they go here, pass or fail.
 trap 'bash scripts/engine/remove-sandboxes.sh e2e' EXIT
 npx playwright test
+step "browser tests that restart the sandbox engine (alone: a restart stops every sandbox on it)"
+npx playwright test -c playwright.alone.config.ts
