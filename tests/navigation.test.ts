@@ -3,7 +3,7 @@ import { locateLesson, totalMinutes } from '@/lib/content/navigation';
 import type { Course, LessonEntry } from '@/lib/content/types';
 
 const lesson = (module: string, slug: string, duration = 10): LessonEntry => ({
-  module, slug, duration, title: slug, summary: '', objectives: ['x'], sandbox: 'docker', headings: [], checks: [], files: [],
+  module, slug, duration, title: slug, summary: '', objectives: ['x'], sandbox: 'docker', headings: [], checks: [], files: [], quizzes: [],
 });
 
 const course: Course = {

@@ -9,6 +9,7 @@ import { mdxComponentNames } from './component-names';
 import { checkSchema, type LessonCheck } from '../checks/schema';
 import { locales, type Locale } from '../i18n';
 import { fileBlockText, parseFileMeta, type FileBlock } from './file-blocks';
+import { quizSignature, remarkCollectQuizzes, type LessonQuiz } from './quizzes';
 import { courseMetaSchema, describeIssues, frontmatterSchema, sandboxNodes, type CourseMeta } from './schema';
 import type { Course, Heading, LessonEntry } from './types';
 
@@ -62,7 +63,7 @@ export async function compileContent(contentDir: string): Promise<Record<Locale,
         const compiled = await compileLesson(file, locale, known, (m) => report(file, m));
         if (!compiled) continue;
         code.set(`${module.slug}/${slug}`, compiled.code);
-        lessons.push({ ...compiled.frontmatter, slug, module: module.slug, headings: compiled.headings, checks: compiled.checks, files: compiled.files });
+        lessons.push({ ...compiled.frontmatter, slug, module: module.slug, headings: compiled.headings, checks: compiled.checks, files: compiled.files, quizzes: compiled.quizzes });
       }
       modules.push({ slug: module.slug, title: module.title, summary: module.summary, lessons });
     }
@@ -70,6 +71,7 @@ export async function compileContent(contentDir: string): Promise<Record<Locale,
   }
 
   checkChecksParity(contentDir, result, report);
+  checkQuizzesParity(contentDir, result, report);
   if (problems.length) throw new ContentError(problems);
   return result;
 }
@@ -141,6 +143,16 @@ function checkChecksParity(contentDir: string, compiled: Partial<Record<Locale, 
   }
 }
 
+/** Both languages ask the same quizzes with the same right options; only the words are translated. */
+function checkQuizzesParity(contentDir: string, compiled: Partial<Record<Locale, CompiledCourse>>, report: (file: string, message: string) => void) {
+  const [first, ...rest] = Object.values(compiled);
+  const quizzesOf = (course: Course, key: string) => course.modules.flatMap((m) => m.lessons).find((l) => `${l.module}/${l.slug}` === key)?.quizzes ?? [];
+  for (const other of rest)
+    for (const key of first?.code.keys() ?? [])
+      if (other.code.has(key) && quizSignature(quizzesOf(first!.course, key)) !== quizSignature(quizzesOf(other.course, key)))
+        report(path.join(contentDir, other.course.locale, `${key}.mdx`), `its <Quiz> elements differ from the ${first!.course.locale} lesson (ids, multiple, option count and which are correct must match)`);
+}
+
 const describe = (item: string) => (item.endsWith('/') ? `module "${item.slice(0, -1)}"` : `lesson "${item}"`);
 
 /** An .mdx file that meta.json does not list would silently never be shown. */
@@ -155,10 +167,11 @@ async function checkFilesListed(contentDir: string, locale: Locale, meta: Course
 
 interface CompiledLesson {
   code: string;
-  frontmatter: LessonEntry extends infer T ? Omit<T, 'slug' | 'module' | 'headings' | 'checks' | 'files'> : never;
+  frontmatter: LessonEntry extends infer T ? Omit<T, 'slug' | 'module' | 'headings' | 'checks' | 'files' | 'quizzes'> : never;
   headings: Heading[];
   checks: LessonCheck[];
   files: FileBlock[];
+  quizzes: LessonQuiz[];
 }
 
 async function compileLesson(
@@ -182,6 +195,7 @@ async function compileLesson(
   const headings: Heading[] = [];
   const checks: LessonCheck[] = [];
   const files: (FileBlock & { line: number })[] = [];
+  const quizzes: LessonQuiz[] = [];
   let result;
   try {
     result = await bundleMDX({
@@ -192,6 +206,7 @@ async function compileLesson(
           remarkGfm,
           [remarkCheckComponents, complain],
           [remarkCollectChecks, { checks, files, report: complain }],
+          [remarkCollectQuizzes, { quizzes, takenIds: () => checks.map((c) => c.check.id), report: complain }],
           [remarkLessonLinks, { locale, knownLessons, report: complain }],
         ];
         options.rehypePlugins = [
@@ -220,7 +235,7 @@ async function compileLesson(
       complain(`line ${line}: file block "${path}" is for node ${node}, but a lesson with sandbox: ${frontmatter.data.sandbox} has ${nodes ? `only ${nodes} node${nodes === 1 ? '' : 's'}` : 'no sandbox'}`);
   }
   if (complaints) return null;
-  return { code: result.code, frontmatter: frontmatter.data, headings, checks, files: files.map(({ line: _, ...file }) => file) };
+  return { code: result.code, frontmatter: frontmatter.data, headings, checks, files: files.map(({ line: _, ...file }) => file), quizzes };
 }
 
 /** esbuild wraps MDX errors as "Build failed with 1 error"; the useful words are in its errors list. */

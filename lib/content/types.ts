@@ -1,6 +1,7 @@
 import type { Locale } from '../i18n';
 import type { LessonCheck } from '../checks/schema';
 import type { FileBlock } from './file-blocks';
+import type { LessonQuiz } from './quizzes';
 import type { Frontmatter } from './schema';
 
 export interface Heading {
@@ -16,6 +17,8 @@ export interface LessonEntry extends Frontmatter {
   checks: LessonCheck[];
   /** Blocks that create a file in the sandbox, in the order of the text. */
   files: FileBlock[];
+  /** Quizzes in the order of the text, with their answers: read on the server only. */
+  quizzes: LessonQuiz[];
 }
 
 export interface ModuleEntry {
