@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { Course } from '@/lib/content';
 import { lessonPath } from '@/lib/content/navigation';
 import { messages } from '@/lib/i18n/messages';
+import { lessonStepIds } from '@/lib/content/quizzes';
 import { LessonMark } from './progress.client';
 
 /** The whole course as a sidebar; the current lesson is marked for sighted and screen-reader users alike. */
@@ -29,7 +30,7 @@ export function CourseNav({ course, current }: { course: Course; current: { modu
                         className={`-ml-px block border-l-2 py-1 pl-3 ${active ? 'border-sky-600 font-medium text-sky-700 dark:text-sky-400' : 'border-transparent text-slate-600 hover:border-slate-400 dark:text-slate-400'}`}
                       >
                         {lesson.title}
-                        <LessonMark lesson={`${lesson.module}/${lesson.slug}`} checks={lesson.checks.length} labels={t.progress} />
+                        <LessonMark lesson={`${lesson.module}/${lesson.slug}`} checks={lessonStepIds(lesson).length} labels={t.progress} />
                       </Link>
                     </li>
                   );

@@ -4,6 +4,7 @@ import { getCourse, lessonPath, totalMinutes } from '@/lib/content';
 import { isLocale } from '@/lib/i18n';
 import { format } from '@/lib/i18n/format';
 import { messages } from '@/lib/i18n/messages';
+import { lessonStepIds } from '@/lib/content/quizzes';
 import { LessonMark, ResumeBox } from '@/components/progress.client';
 
 export default async function HomePage({ params }: { params: Promise<{ locale: string }> }) {
@@ -69,7 +70,7 @@ export default async function HomePage({ params }: { params: Promise<{ locale: s
                         <Link href={lessonPath(locale, lesson)} className="text-sky-700 hover:underline dark:text-sky-400">
                           {lesson.title}
                         </Link>
-                        <LessonMark lesson={`${lesson.module}/${lesson.slug}`} checks={lesson.checks.length} labels={t.progress} />
+                        <LessonMark lesson={`${lesson.module}/${lesson.slug}`} checks={lessonStepIds(lesson).length} labels={t.progress} />
                       </span>
                       <span className="shrink-0 text-slate-500 dark:text-slate-400">{format(t.minutes, { n: lesson.duration })}</span>
                     </li>

@@ -10,6 +10,7 @@ import { FileBlockButton } from './FileBlock.client';
 import { RunButton } from './RunButton.client';
 import type { MdxComponentName } from '../../lib/content/component-names';
 import { StackDiagram } from './StackDiagram';
+import { Quiz, QuizOption, QuizQuestion } from './Quiz';
 import { nodeName } from '@/lib/terminal-protocol';
 
 function Heading({ as: Tag, id, children, anchorLabel }: { as: 'h2' | 'h3'; id?: string; children?: ReactNode; anchorLabel: string }) {
@@ -42,6 +43,10 @@ function createComponents(locale: Locale) {
     StackDiagram,
     // Only the id reaches the browser: the check itself (and a challenge's solution) stays on the server.
     Check: ({ id }: { id: string }) => <CheckButton id={id} labels={t.checks} />,
+    // Likewise a quiz: the page gets its words; which options are right, and why, stay with the server.
+    Quiz: (props: { id: string; multiple?: boolean; children?: ReactNode }) => <Quiz {...props} labels={t.quiz} />,
+    Question: QuizQuestion,
+    Option: QuizOption,
   } satisfies Record<MdxComponentName, unknown>;
   return {
     ...named,

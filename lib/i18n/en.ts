@@ -38,6 +38,24 @@ export const en = {
   terminalTitle: 'Your Docker sandbox',
   callouts: { note: 'Note', tip: 'Tip', warning: 'Warning' },
   checks: { check: 'Check my work', checking: 'Checking…', passed: 'Done: your Docker looks right.', hint: 'Hint', failedToCheck: 'The check could not run. Is your terminal connected?' },
+  // A quiz in a lesson: the server grades the answer and explains each option.
+  quiz: {
+    label: 'Quiz',
+    chooseOne: 'Choose one answer.',
+    chooseAll: 'Choose every answer that is right.',
+    submit: 'Check my answer',
+    checking: 'Checking…',
+    chooseFirst: 'Choose an answer first.',
+    correct: 'Right! Read why each answer is right or wrong.',
+    wrong: 'Not quite. Read the explanation and try again.',
+    missing: 'Everything you chose is right, but a right answer is still missing.',
+    optionRight: 'Right',
+    optionWrong: 'Wrong',
+    passed: 'You answered this quiz correctly.',
+    tryAgain: 'Try again',
+    answerAgain: 'Answer again',
+    failed: 'Your answer could not be checked. Reload the page and try again.',
+  },
   // What the server answers to a check; the codes are lib/checks/evaluate.ts's Problems.
   checkReplies: {
     openTerminalFirst: 'Open the terminal first, so your sandbox is running.',

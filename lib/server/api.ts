@@ -2,7 +2,8 @@ import '#server-only';
 import type { IncomingMessage } from 'node:http';
 import { describeProblem } from '../checks/describe';
 import { evaluate } from '../checks/evaluate';
-import { findCheck, sandboxNodesOf } from '../content/checks';
+import { findCheck, findQuiz, sandboxNodesOf } from '../content/checks';
+import { grade, readAnswer } from '../quizzes/grade';
 import { messages } from '../i18n/messages';
 import type { Engine } from '../sandbox/engine';
 import type { ExtendRefusal, SandboxManager } from '../sandbox/manager';
@@ -128,6 +129,24 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics, 
         checked(session);
         metrics.checkRan(result.passed);
         reply(response, 200, result.passed ? { passed: true } : { passed: false, message: describeProblem(result.problem, found.locale), hint: found.check.hint });
+      },
+    },
+    {
+      // A quiz is graded here, from the compiled course: the page never holds the answers. An answer counts
+      // like a check (a right one is a passed step; a wrong one a failed attempt the class dashboard sees).
+      method: 'POST',
+      path: '/api/quiz',
+      handle: async ({ request, response, json }) => {
+        const session = learner(request);
+        const { path: page, id, answer } = ((await json()) ?? {}) as { path?: unknown; id?: unknown; answer?: unknown };
+        const found = typeof page === 'string' && typeof id === 'string' ? await findQuiz(page, id) : null;
+        if (!found) throw new HttpError(404, 'no such quiz');
+        const chosen = readAnswer(found.quiz, answer);
+        if (typeof chosen === 'string') throw new HttpError(400, chosen);
+        const graded = grade(found.quiz, chosen);
+        store.recordCheck(session, found.lesson, found.quiz.id, graded.correct);
+        checked(session);
+        reply(response, 200, graded);
       },
     },
   ];

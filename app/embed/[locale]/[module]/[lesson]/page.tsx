@@ -9,6 +9,7 @@ import { getCourse, lessonPath, loadLesson } from '@/lib/content';
 import { sandboxNodes } from '@/lib/content/schema';
 import { locales } from '@/lib/i18n';
 import { messages } from '@/lib/i18n/messages';
+import { lessonStepIds } from '@/lib/content/quizzes';
 
 type Params = { locale: string; module: string; lesson: string };
 
@@ -44,7 +45,7 @@ export default async function EmbeddedLesson({ params }: { params: Promise<Param
       <div className="prose prose-slate prose-sm mt-4 max-w-none dark:prose-invert prose-code:before:content-none prose-code:after:content-none prose-pre:bg-transparent">
         <Body components={mdxComponents[locale]} />
       </div>
-      <EmbedBridge lesson={`${lesson.module}/${lesson.slug}`} checks={lesson.checks.length} />
+      <EmbedBridge lesson={`${lesson.module}/${lesson.slug}`} checks={lessonStepIds(lesson).length} />
     </article>
   );
   if (lesson.sandbox === 'none') return <main>{article}</main>;
