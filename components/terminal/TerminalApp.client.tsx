@@ -124,7 +124,7 @@ function LabTerminal({ words, nodes, statePanel }: TerminalAppProps) {
         />
       </TerminalDrop>
       {editor.opened && (
-        <LazyWorkspace key={active} t={words.workspace} node={active} nodes={nodes} onNode={showNode} fontSize={tools.fontSize} inView={editor.shown} request={editor.request} onRequestHandled={editor.requestHandled} changed={editor.changed} />
+        <LazyWorkspace t={words.workspace} node={active} nodes={nodes} onNode={showNode} fontSize={tools.fontSize} inView={editor.shown} request={editor.request} onRequestHandled={editor.requestHandled} changed={editor.changed} />
       )}
       {statePanel && <StatePanel t={words.dockerState} feed={docker} />}
     </TerminalFrame>

@@ -59,8 +59,37 @@ const ancestors = (path: string | null) => {
   return folders;
 };
 
-/** The editor tab: the node's files as a tree beside the open file. */
-export function Workspace({ t, node, nodes, onNode, fontSize, inView, request, onRequestHandled, changed }: WorkspaceProps) {
+/** The editor tab: in a lab, which machine's files; then that node's files beside the open file. */
+export function Workspace(props: WorkspaceProps) {
+  const { t, node, nodes, onNode, inView } = props;
+  return (
+    <div className={`min-h-0 flex-1 flex-col bg-white text-slate-900 dark:bg-slate-950 dark:text-slate-100 ${inView ? 'flex' : 'hidden'}`} data-testid="workspace" data-node={node}>
+      {nodes > 1 && (
+        <div className="flex shrink-0 items-center gap-2 border-b border-slate-200 px-2 py-1 text-sm dark:border-slate-800">
+          <label htmlFor="workspace-machine" className="text-slate-700 dark:text-slate-300">
+            {t.machine}
+          </label>
+          <select
+            id="workspace-machine"
+            value={node}
+            onChange={(event) => onNode(Number(event.target.value))}
+            className="rounded border border-slate-400 bg-white px-1.5 py-0.5 text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:focus-visible:outline-sky-400"
+          >
+            {Array.from({ length: nodes }, (_, index) => (
+              <option key={index} value={index + 1}>
+                {nodeName(index)}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {/* Each node has its own files, open file and unsaved changes. */}
+      <NodeFiles key={node} {...props} />
+    </div>
+  );
+}
+
+function NodeFiles({ t, node, fontSize, inView, request, onRequestHandled, changed }: WorkspaceProps) {
   const tree = useTree(node, inView);
   const [openPath, setOpenPath] = useState<string | null>(() => rememberedFile(node));
   const [selected, setSelected] = useState<string | null>(openPath);
@@ -133,66 +162,45 @@ export function Workspace({ t, node, nodes, onNode, fontSize, inView, request, o
   const entry = !tree.tree || !openPath || openPath.startsWith('/') ? undefined : (entries.find((item) => item.path === openPath) ?? null);
 
   return (
-    <div className={`min-h-0 flex-1 flex-col bg-white text-slate-900 dark:bg-slate-950 dark:text-slate-100 ${inView ? 'flex' : 'hidden'}`} data-testid="workspace" data-node={node}>
-      {nodes > 1 && (
-        <div className="flex shrink-0 items-center gap-2 border-b border-slate-200 px-2 py-1 text-sm dark:border-slate-800">
-          <label htmlFor="workspace-machine" className="text-slate-700 dark:text-slate-300">
-            {t.machine}
-          </label>
-          <select
-            id="workspace-machine"
-            value={node}
-            onChange={(event) => onNode(Number(event.target.value))}
-            className="rounded border border-slate-400 bg-white px-1.5 py-0.5 text-slate-900 focus-visible:outline-2 focus-visible:outline-sky-600 dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100 dark:focus-visible:outline-sky-400"
-          >
-            {Array.from({ length: nodes }, (_, index) => (
-              <option key={index} value={index + 1}>
-                {nodeName(index)}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
-      <div className="flex min-h-0 flex-1 flex-col @xl:flex-row">
-        <div className="flex max-h-[45%] min-h-32 shrink-0 flex-col border-b border-slate-200 @xl:max-h-none @xl:w-60 @xl:border-r @xl:border-b-0 dark:border-slate-800">
-          <FileTree
-            t={t}
-            node={node}
-            entries={entries}
-            loaded={tree.tree !== null}
-            problem={tree.error ? format(t.failed.tree, { reason: t.errors[tree.error] }) : null}
-            selected={selected}
-            onSelect={setSelected}
-            expanded={expanded}
-            onToggle={toggle}
-            drafts={drafts}
-            openPath={openPath}
-            onOpen={open}
-            onChanged={() => void refresh()}
-            onRenamed={onRenamed}
-            onDeleted={onDeleted}
-            uploads={uploads}
-          />
-        </div>
-        {openPath ? (
-          <FileEditor
-            key={`${node}:${openPath}`}
-            t={t}
-            node={node}
-            path={openPath}
-            entry={entry}
-            fontSize={fontSize}
-            dark={dark}
-            focusSeq={focusSeq}
-            takeFocus={takeFocus}
-            onSaved={() => void refresh()}
-            onDrafts={() => setDrafts(draftPaths(node))}
-            onGone={close}
-          />
-        ) : (
-          <p className="flex-1 p-4 text-sm text-slate-700 dark:text-slate-300">{t.noFile}</p>
-        )}
+    <div className="flex min-h-0 flex-1 flex-col @xl:flex-row">
+      <div className="flex max-h-[45%] min-h-32 shrink-0 flex-col border-b border-slate-200 @xl:max-h-none @xl:w-60 @xl:border-r @xl:border-b-0 dark:border-slate-800">
+        <FileTree
+          t={t}
+          node={node}
+          entries={entries}
+          loaded={tree.tree !== null}
+          problem={tree.error ? format(t.failed.tree, { reason: t.errors[tree.error] }) : null}
+          selected={selected}
+          onSelect={setSelected}
+          expanded={expanded}
+          onToggle={toggle}
+          drafts={drafts}
+          openPath={openPath}
+          onOpen={open}
+          onChanged={() => void refresh()}
+          onRenamed={onRenamed}
+          onDeleted={onDeleted}
+          uploads={uploads}
+        />
       </div>
+      {openPath ? (
+        <FileEditor
+          key={`${node}:${openPath}`}
+          t={t}
+          node={node}
+          path={openPath}
+          entry={entry}
+          fontSize={fontSize}
+          dark={dark}
+          focusSeq={focusSeq}
+          takeFocus={takeFocus}
+          onSaved={() => void refresh()}
+          onDrafts={() => setDrafts(draftPaths(node))}
+          onGone={close}
+        />
+      ) : (
+        <p className="flex-1 p-4 text-sm text-slate-700 dark:text-slate-300">{t.noFile}</p>
+      )}
     </div>
   );
 }

@@ -47,8 +47,8 @@ const fontFamily = "ui-monospace, 'SFMono-Regular', 'DejaVu Sans Mono', 'Noto Sa
 
 /** Colours chosen for at least 4.5:1 against their background (WCAG AA), in both themes. */
 const palettes = {
-  light: { background: '#ffffff', text: '#0f172a', gutter: '#f8fafc', gutterText: '#475569', activeLine: '#f1f5f9', selection: '#bfdbfe', tooltip: '#f8fafc', border: '#cbd5e1', keyword: '#6d28d9', string: '#047857', comment: '#57534e', number: '#b45309', property: '#1d4ed8', atom: '#be123c', meta: '#4338ca' },
-  dark: { background: '#020617', text: '#e2e8f0', gutter: '#020617', gutterText: '#94a3b8', activeLine: '#0f172a', selection: '#334155', tooltip: '#1e293b', border: '#334155', keyword: '#c4b5fd', string: '#86efac', comment: '#a8a29e', number: '#fcd34d', property: '#93c5fd', atom: '#fda4af', meta: '#a5b4fc' },
+  light: { focus: '#0284c7', background: '#ffffff', text: '#0f172a', gutter: '#f8fafc', gutterText: '#475569', activeLine: '#f1f5f9', selection: '#bfdbfe', tooltip: '#f8fafc', border: '#cbd5e1', keyword: '#6d28d9', string: '#047857', comment: '#57534e', number: '#b45309', property: '#1d4ed8', atom: '#be123c', meta: '#4338ca' },
+  dark: { focus: '#38bdf8', background: '#020617', text: '#e2e8f0', gutter: '#020617', gutterText: '#94a3b8', activeLine: '#0f172a', selection: '#334155', tooltip: '#1e293b', border: '#334155', keyword: '#c4b5fd', string: '#86efac', comment: '#a8a29e', number: '#fcd34d', property: '#93c5fd', atom: '#fda4af', meta: '#a5b4fc' },
 };
 
 function themeOf(dark: boolean): Extension {
@@ -56,6 +56,8 @@ function themeOf(dark: boolean): Extension {
   const theme = EditorView.theme(
     {
       '&': { color: c.text, backgroundColor: c.background, height: '100%' },
+      // Where the keyboard is, plainly: the same ring as the site's other controls.
+      '&.cm-focused': { outline: `2px solid ${c.focus}`, outlineOffset: '-2px' },
       '.cm-scroller': { fontFamily },
       '.cm-content': { caretColor: c.text },
       '.cm-cursor, .cm-dropCursor': { borderLeftColor: c.text },
