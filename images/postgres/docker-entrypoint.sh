@@ -50,4 +50,4 @@ MSG
   echo 'PostgreSQL init process complete; ready for start up.'
 fi
 
-exec postgres -c listen_addresses='*' "${@:2}"
+exec postgres -c listen_addresses='*' -c jit=off "${@:2}"
