@@ -84,6 +84,8 @@ describe('Compose checks', () => {
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.every((p) => p.english)).toBe(true);
     expect(yamlFileProblems('a: [1, 2\n', t, false)[0]?.english).toBe(true);
+    const twice = 'services: {}\nservices: {}\n';
+    expect(yamlFileProblems(twice, t, true).map((p) => [twice.slice(p.from, p.to), p.message])).toEqual([['services', 'Map keys must be unique']]);
   });
 
   it('accept an empty file and a plain YAML file without a schema', () => {

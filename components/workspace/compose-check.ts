@@ -27,14 +27,13 @@ function validator(): ValidateFunction {
 }
 
 /** Parse errors and warnings of the YAML itself: the parser's own words, in English. */
-function yamlProblems(doc: Document.Parsed): Problem[] {
-  return [...doc.errors, ...doc.warnings].map((error) => ({
-    from: error.pos[0],
-    to: Math.max(error.pos[1], error.pos[0]),
-    severity: error.name === 'YAMLWarning' ? 'warning' : 'error',
-    message: error.message,
-    english: true,
-  }));
+function yamlProblems(text: string, doc: Document.Parsed): Problem[] {
+  return [...doc.errors, ...doc.warnings].map((error) => {
+    const from = error.pos[0];
+    // The parser points at one character (the start of a duplicate key): the underline takes the whole word.
+    const word = /^[^\s:,[\]{}]*/.exec(text.slice(from))![0].length;
+    return { from, to: Math.max(error.pos[1], from + word), severity: error.name === 'YAMLWarning' ? 'warning' : 'error', message: error.message, english: true };
+  });
 }
 
 const unescapePointer = (segment: string) => segment.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -128,7 +127,7 @@ function telling(t: WorkspaceWords['compose'], findings: Finding[]): Finding[] {
 /** Problems of a YAML file; of a Compose file also its mistakes against the Compose schema. */
 export function yamlFileProblems(text: string, t: WorkspaceWords, compose: boolean): Problem[] {
   const doc = parseDocument(text, { merge: true, prettyErrors: false, uniqueKeys: true });
-  const syntax = yamlProblems(doc);
+  const syntax = yamlProblems(text, doc);
   if (!compose || doc.errors.length) return syntax;
   const content = doc.toJS({ maxAliasCount: 1000 }) as unknown;
   // An empty file is not a Compose file yet; nothing to say about it.
