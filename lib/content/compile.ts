@@ -213,7 +213,7 @@ async function compileLesson(
           ...(options.rehypePlugins ?? []),
           rehypeSlug,
           [rehypeCollectHeadings, headings],
-          [rehypeShiki, { themes: { light: 'github-light', dark: 'github-dark' }, defaultColor: false, langs: codeLanguages, transformers: [tagLanguage] }],
+          [rehypeShiki, { themes: { light: 'github-light-default', dark: 'github-dark-default' }, defaultColor: false, langs: codeLanguages, transformers: [tagLanguage] }],
         ];
         return options;
       },
