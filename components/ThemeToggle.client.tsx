@@ -25,5 +25,8 @@ export function ThemeToggle({ label }: { label: string }) {
   );
 }
 
-/** Runs before the first paint so a dark-theme learner never sees a white flash. */
-export const themeScript = `try{var t=localStorage.getItem('theme');document.documentElement.classList.toggle('dark',t?t==='dark':matchMedia('(prefers-color-scheme: dark)').matches)}catch(e){}`;
+/**
+ * Runs before the first paint so a dark-theme learner never sees a white flash. Where storage is
+ * refused (an embed in another site), the system's preference still decides.
+ */
+export const themeScript = `var t;try{t=localStorage.getItem('theme')}catch(e){}document.documentElement.classList.toggle('dark',t?t==='dark':matchMedia('(prefers-color-scheme: dark)').matches)`;
