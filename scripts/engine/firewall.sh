@@ -29,7 +29,18 @@ if [ "${COURSE_SANDBOX_INTERNET:-0}" = 1 ]; then
     iptables -A COURSE-SANDBOX -s "$DNS_IP" -d "$ns" -p tcp --dport 53 -j RETURN
   done
 fi
+# The package caches (README, "Package caches"): sandboxes may ask them; they alone may look up and
+# fetch from the package archives, and only over HTTP(S).
+for ip_port in "$APT_CACHE_IP:$APT_CACHE_PORT" "$NPM_CACHE_IP:$NPM_CACHE_PORT"; do
+  iptables -A COURSE-SANDBOX -d "${ip_port%:*}" -p tcp --dport "${ip_port#*:}" -j RETURN
+  for ns in $HOST_RESOLVERS; do
+    iptables -A COURSE-SANDBOX -s "${ip_port%:*}" -d "$ns" -p udp --dport 53 -j RETURN
+    iptables -A COURSE-SANDBOX -s "${ip_port%:*}" -d "$ns" -p tcp --dport 53 -j RETURN
+  done
+done
 iptables -A COURSE-SANDBOX -d "$private,$reserved${local_nets:+,$local_nets}" -j REJECT
+iptables -A COURSE-SANDBOX -s "$APT_CACHE_IP" -p tcp -m multiport --dports 80,443 -j RETURN
+iptables -A COURSE-SANDBOX -s "$NPM_CACHE_IP" -p tcp -m multiport --dports 80,443 -j RETURN
 if [ "${COURSE_HUB_CACHE:-0}" = 1 ]; then
   # The Docker Hub cache: sandboxes may ask it, and it alone may go out to Docker Hub over HTTPS.
   iptables -I COURSE-SANDBOX 2 -d "$HUB_CACHE_IP" -p tcp --dport 5000 -j RETURN

@@ -65,3 +65,14 @@ build course/busybox busybox course/base:trixie
 build course/nginx nginx course/base:trixie
 build course/redis redis course/base:trixie
 build course/python python course/base:trixie
+# The package caches and the images that use them (README, "Package caches").
+build course/node node course/base:trixie
+build course/postgres postgres course/base:trixie
+build course/apt-cache apt-cache course/base:trixie
+# npm's registry is HTTPS: a machine behind a TLS-inspecting proxy trusts that proxy's CA (the host's own
+# CAs in /usr/local/share/ca-certificates), and so must the npm cache, to install Verdaccio and to run.
+npm_context=$STATE_DIR/cache/npm-cache
+rm -rf "$npm_context" && mkdir -p "$npm_context" && cp -r "$IMAGES_DIR/npm-cache/." "$npm_context/"
+mkdir -p "$npm_context/host-ca"
+find /usr/local/share/ca-certificates -name '*.crt' -exec cp {} "$npm_context/host-ca/" \; 2>/dev/null || true
+IMAGES_DIR=$STATE_DIR/cache build course/npm-cache npm-cache course/node

@@ -29,6 +29,18 @@ LAB_BRIDGES=cl-+                # the private networks of multi-node labs (lib/s
 MIRROR_IP=10.213.16.2
 DNS_IP=10.213.16.3
 HUB_CACHE_IP=10.213.16.4
+# The package caches (README, "Package caches"): Debian's archives behind deb.debian.org, npm's registry.
+APT_CACHE_IP=10.213.16.5
+APT_CACHE_PORT=80
+NPM_CACHE_IP=10.213.16.6
+NPM_CACHE_PORT=4873
+APT_CACHE_MAX_SIZE=${COURSE_APT_CACHE_MAX_SIZE:-2g}
+NPM_CACHE_MAX_SIZE=${COURSE_NPM_CACHE_MAX_SIZE:-2g}
+# The host's IPv4 resolvers: the caches look the archives up there, never through the course DNS
+# (systemd-resolved's real upstreams when /etc/resolv.conf names only its local stub).
+host_resolvers() { awk '$1=="nameserver" && $2 !~ /:/ && $2 !~ /^127\./ {print $2}' "$1" 2>/dev/null; }
+HOST_RESOLVERS=$(host_resolvers /etc/resolv.conf)
+[ -n "$HOST_RESOLVERS" ] || HOST_RESOLVERS=$(host_resolvers /run/systemd/resolve/resolv.conf)
 MIRROR_PORT=${COURSE_MIRROR_PORT:-15000}   # published on 127.0.0.1 only, for pushes from the host
 PUSH=127.0.0.1:$MIRROR_PORT
 

@@ -33,6 +33,8 @@ if [ "${COURSE_SANDBOX_INTERNET:-0}" = 1 ]; then
 else
   upstream=--address=/#/
 fi
+# The Debian archives' names lead to the course's apt cache (README, "Package caches").
+upstream="$upstream --address=/deb.debian.org/$APT_CACHE_IP --address=/security.debian.org/$APT_CACHE_IP"
 # shellcheck disable=SC2086  # one word per dnsmasq option
 service course-dns course/dns --ip "$DNS_IP" -- $upstream
 # With COURSE_HUB_CACHE=1 a pull-through cache of Docker Hub joins the mirror: inner daemons ask the
@@ -43,6 +45,15 @@ if [ "${COURSE_HUB_CACHE:-0}" = 1 ]; then
 else
   quiet docker rm -f course-hub-cache || true
 fi
+# The package caches (README, "Package caches"): only they may go out, to the archives over 80/443,
+# and they look names up through the host's resolvers (--dns), not the course DNS that points back here.
+resolvers=()
+for ns in $HOST_RESOLVERS; do resolvers+=(--dns "$ns"); done
+[ ${#resolvers[@]} -gt 0 ] || die "no IPv4 resolver for the package caches in /etc/resolv.conf"
+service course-apt-cache course/apt-cache --ip "$APT_CACHE_IP" --network-alias apt-cache "${resolvers[@]}" \
+  -e APT_CACHE_MAX_SIZE="$APT_CACHE_MAX_SIZE" -v course-apt-cache:/var/cache/apt-cache
+service course-npm-cache course/npm-cache --ip "$NPM_CACHE_IP" --network-alias npm-cache "${resolvers[@]}" \
+  -e NPM_CACHE_MAX_SIZE="$NPM_CACHE_MAX_SIZE" -v course-npm-cache:/verdaccio/storage
 for _ in $(seq 50); do curl -sf "http://$PUSH/v2/" >/dev/null && break; sleep 0.1; done
 
 # publish SOURCE NAME:TAG...: pushes only when the mirror's manifest is not already this image's.
@@ -69,6 +80,11 @@ publish course/nginx nginx:latest
 publish course/redis redis:latest
 publish course/registry registry:latest registry:2
 publish course/python python:latest python:3 python:slim python:3-slim
+publish course/node node:latest node:20 node:slim node:20-slim
+publish course/postgres postgres:latest postgres:17
+
+# What the lessons install, fetched once while the archives can be reached.
+"$(dirname "$0")/caches.sh"
 
 # Tags moved by this run leave their old images dangling.
 quiet docker image prune -f
