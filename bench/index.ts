@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
 import { waitFor } from '../tests/wait-for';
+import { cachesBench } from './caches';
 import { classBench, warmClassBench } from './class';
 import { labBench } from './lab';
 import { pageWeight, type Row } from './page-weight';
@@ -48,6 +49,7 @@ if (wanted('sandbox')) rows.push(...(await sandboxBench({ samples: quick ? 3 : 2
 if (wanted('lab')) rows.push(...(await labBench(quick ? 2 : 10)));
 if (wanted('watchdog')) rows.push(...(await watchdogBench({ bombs: quick ? 1 : 5, idleSandboxes: quick ? 2 : 10, windowMs: quick ? 15_000 : 60_000 })));
 if (wanted('starts')) rows.push(...(await startsBench(quick ? 6 : 30, quick ? [1, 2, 4] : [1, 2, 3, 4, 6])));
+if (wanted('caches')) rows.push(...(await cachesBench()));
 printTable(rows);
 
 /** Serves the course on the benchmark's port for `measure`, then stops it and removes its sandboxes. */
