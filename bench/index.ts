@@ -15,6 +15,7 @@ import { startsBench } from './starts';
 import { stateBench } from './state';
 import { promptBench, terminalBench } from './terminal';
 import { watchdogBench } from './watchdog';
+import { workspaceBench } from './workspace';
 
 // Port and instance can be moved, so a benchmark never meets someone else's server or sandboxes.
 const port = Number(process.env.COURSE_BENCH_PORT ?? 3200);
@@ -29,7 +30,7 @@ const config = loadConfig(env);
 const engine = Engine.connect(config.engine);
 
 const rows: Row[] = [];
-if (['page', 'terminal', 'prompt', 'preview', 'state'].some(wanted)) {
+if (['page', 'terminal', 'prompt', 'preview', 'state', 'workspace'].some(wanted)) {
   await withServer(env, async (pid) => {
     if (wanted('page')) {
       console.error('page weight');
@@ -39,6 +40,7 @@ if (['page', 'terminal', 'prompt', 'preview', 'state'].some(wanted)) {
     if (wanted('prompt')) rows.push(...(await promptBench(baseUrl, quick ? 3 : 10)));
     if (wanted('preview')) rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
     if (wanted('state')) rows.push(...(await stateBench(baseUrl, engine, config.sandbox.instance, pid, quick ? 5 : 20)));
+    if (wanted('workspace')) rows.push(...(await workspaceBench(baseUrl, quick ? 5 : 20)));
   });
 }
 // A class arrives at a server with the default warm pool of 2, starting from nothing else.
