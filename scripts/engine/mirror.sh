@@ -49,11 +49,15 @@ fi
 # and they look names up through the host's resolvers (--dns), not the course DNS that points back here.
 resolvers=()
 for ns in $HOST_RESOLVERS; do resolvers+=(--dns "$ns"); done
-[ ${#resolvers[@]} -gt 0 ] || die "no IPv4 resolver for the package caches in /etc/resolv.conf"
-service course-apt-cache course/apt-cache --ip "$APT_CACHE_IP" --network-alias apt-cache "${resolvers[@]}" \
-  -e APT_CACHE_MAX_SIZE="$APT_CACHE_MAX_SIZE" -v course-apt-cache:/var/cache/apt-cache
-service course-npm-cache course/npm-cache --ip "$NPM_CACHE_IP" --network-alias npm-cache "${resolvers[@]}" \
-  -e NPM_CACHE_MAX_SIZE="$NPM_CACHE_MAX_SIZE" -v course-npm-cache:/verdaccio/storage
+if [ ${#resolvers[@]} -gt 0 ]; then
+  service course-apt-cache course/apt-cache --ip "$APT_CACHE_IP" --network-alias apt-cache "${resolvers[@]}" \
+    -e APT_CACHE_MAX_SIZE="$APT_CACHE_MAX_SIZE" -v course-apt-cache:/var/cache/apt-cache
+  service course-npm-cache course/npm-cache --ip "$NPM_CACHE_IP" --network-alias npm-cache "${resolvers[@]}" \
+    -e NPM_CACHE_MAX_SIZE="$NPM_CACHE_MAX_SIZE" -v course-npm-cache:/verdaccio/storage
+else
+  # Everything else still works; installs in sandboxes fail at once (nothing listens at the caches' addresses).
+  say "warning: no IPv4 resolver in /etc/resolv.conf for the package caches; they are not started"
+fi
 for _ in $(seq 50); do curl -sf "http://$PUSH/v2/" >/dev/null && break; sleep 0.1; done
 
 # publish SOURCE NAME:TAG...: pushes only when the mirror's manifest is not already this image's.
