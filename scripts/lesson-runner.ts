@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { describeProblem } from '../lib/checks/describe';
-import { evaluate } from '../lib/checks/evaluate';
+import { evaluate, type CheckResult } from '../lib/checks/evaluate';
 import { loadConfig } from '../lib/server/config';
 import { readCourse } from '../lib/content/output';
 import { sandboxNodes } from '../lib/content/schema';
@@ -79,13 +79,26 @@ async function runLesson(lesson: LessonEntry): Promise<string[]> {
         if (command) await runAsLearner(nodes[command.node - 1]!, command.script);
       }
       if (check.solution) await runAsLearner(nodes[0]!, check.solution);
-      const after = await evaluate(check, docker);
+      const after = await settled(() => evaluate(check, docker));
       if (!after.passed) problems.push(`${check.id}: still fails after its step: ${describeProblem(after.problem, 'en')}`);
     }
   } finally {
     await sandboxes.reset(session);
   }
   return problems;
+}
+
+/**
+ * A check after its step, asked again for a while as a learner would click it again: some states take
+ * time to come true (a health check's first verdict, a service that is still starting).
+ */
+async function settled(ask: () => Promise<CheckResult>, withinMs = 30_000): Promise<CheckResult> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const result = await ask();
+    if (result.passed || Date.now() >= until) return result;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 /** Creates a file block's file through the workspace's own write, following the button's rule (a learner who is asked agrees to replace). */

@@ -58,6 +58,22 @@ describe('evaluate', () => {
     expect(result).toEqual({ passed: true });
   });
 
+  it('reads how a container runs from docker inspect: health, read-only root, user and dropped capabilities', async () => {
+    const inspected = (state: object, config: object, host: object) => ({
+      ...ps(web),
+      'container inspect web --format {{json .}}': JSON.stringify({ State: state, Config: { User: '', ...config }, HostConfig: { ReadonlyRootfs: false, CapDrop: null, ...host } }),
+    });
+    const hardened = docker(inspected({ Health: { Status: 'healthy' } }, { User: 'nginx' }, { ReadonlyRootfs: true, CapDrop: ['ALL'] }));
+    const all = { id: 'c', kind: 'container', name: 'web', health: 'healthy', rootfs: 'read-only', user: 'non-root', capdrop: 'ALL' } as const;
+    expect(await evaluate(all, hardened)).toEqual({ passed: true });
+    const plain = docker(inspected({}, {}, {}));
+    const which = { name: 'web' };
+    expect(await evaluate({ ...all, health: 'healthy' }, plain)).toEqual({ passed: false, problem: { code: 'containerHealth', which, health: 'none', expected: 'healthy' } });
+    expect(await evaluate({ id: 'c', kind: 'container', name: 'web', rootfs: 'read-only' }, plain)).toEqual({ passed: false, problem: { code: 'containerWritable', which } });
+    expect(await evaluate({ id: 'c', kind: 'container', name: 'web', user: 'non-root' }, docker(inspected({}, { User: '0:0' }, {})))).toEqual({ passed: false, problem: { code: 'containerRoot', which } });
+    expect(await evaluate({ id: 'c', kind: 'container', name: 'web', capdrop: 'ALL' }, docker(inspected({}, {}, { CapDrop: ['NET_RAW'] })))).toEqual({ passed: false, problem: { code: 'containerCapabilities', which } });
+  });
+
   it.each([
     [{ name: 'api' }, { code: 'noContainer', which: { name: 'api' } }],
     [{ name: 'web', image: 'redis' }, { code: 'containerImage', which: { name: 'web' }, image: 'nginx', expected: 'redis' }],
@@ -119,6 +135,10 @@ describe('evaluate', () => {
       containerImage: { which, image: 'redis', expected: 'nginx' },
       containerState: { which, state: 'exited', expected: 'running' },
       containerPort: { which, port: 8080 },
+      containerHealth: { which, health: 'starting', expected: 'healthy' },
+      containerWritable: { which },
+      containerRoot: { which },
+      containerCapabilities: { which },
       noImage: { image: 'app' },
       imageLabel: { image: 'app', label: 'stage=test' },
       noVolume: { volume: 'data' },

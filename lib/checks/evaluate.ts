@@ -17,6 +17,10 @@ export interface Problems {
   containerImage: { which: ContainerRef; image: string; expected: string };
   containerState: { which: ContainerRef; state: string; expected: string };
   containerPort: { which: ContainerRef; port: number };
+  containerHealth: { which: ContainerRef; health: string; expected: string };
+  containerWritable: { which: ContainerRef };
+  containerRoot: { which: ContainerRef };
+  containerCapabilities: { which: ContainerRef };
   noImage: { image: string };
   imageLabel: { image: string; label: string };
   noVolume: { volume: string };
@@ -54,6 +58,25 @@ export const normalizeImage = (ref: string) => {
   return withTag.replace(/^(docker\.io\/)?(library\/)?/, '');
 };
 
+interface Inspected {
+  State: { Health?: { Status: string } };
+  Config: { User: string };
+  HostConfig: { ReadonlyRootfs: boolean; CapDrop: string[] | null };
+}
+
+/** The parts of a container check that only `docker inspect` knows. */
+async function howItRuns(check: Extract<Check, { kind: 'container' }>, name: string, which: ContainerRef, docker: Docker): Promise<CheckResult> {
+  const { stdout } = await docker(['container', 'inspect', name, '--format', '{{json .}}']);
+  const { State, Config, HostConfig } = JSON.parse(stdout) as Inspected;
+  // A container without a health check has no verdict at all.
+  const health = State.Health?.Status ?? 'none';
+  if (check.health && health !== check.health) return fail('containerHealth', { which, health, expected: check.health });
+  if (check.rootfs && !HostConfig.ReadonlyRootfs) return fail('containerWritable', { which });
+  if (check.user && /^(|root|0)(:.*)?$/.test(Config.User)) return fail('containerRoot', { which });
+  if (check.capdrop && !(HostConfig.CapDrop ?? []).some((cap) => cap.toUpperCase() === 'ALL')) return fail('containerCapabilities', { which });
+  return pass;
+}
+
 interface PsRow {
   Names: string;
   Image: string;
@@ -80,7 +103,7 @@ export async function evaluate(check: Check, docker: Docker): Promise<CheckResul
         return fail('containerState', { which, state: container.State, expected: check.state });
       if (check.port && !new RegExp(`:${check.port}->`).test(container.Ports))
         return fail('containerPort', { which, port: check.port });
-      return pass;
+      return check.health || check.rootfs || check.user || check.capdrop ? howItRuns(check, container.Names, which, docker) : pass;
     }
     case 'image': {
       const { exitCode, stdout } = await docker(['image', 'inspect', check.name, '--format', '{{json .Config.Labels}}']);

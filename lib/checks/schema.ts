@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * What a lesson can check in the learner's Docker, declared in MDX as flat attributes, e.g.
- * <Check id="web" kind="container" name="web" image="nginx" state="running" port="8080" />.
+ * <Check id="web" kind="container" name="web" image="nginx" state="running" port="8080" health="healthy" />.
  * A `compose` check names a Compose project, the services that must each have a running container
  * (comma-separated) and optionally how many of its containers must run at least, e.g. after a scale.
  * (No attribute may be called `ref` or `key`: React keeps those for itself.)
@@ -24,6 +24,12 @@ export const checkSchema = z.discriminatedUnion('kind', [
     image: z.string().optional(),
     state: z.enum(['running', 'exited']).optional(),
     port: port.optional(),
+    // What `docker inspect` says of how it runs: its health check's verdict, a read-only root
+    // filesystem, a user other than root, and every capability dropped (some may be added back).
+    health: z.enum(['healthy', 'unhealthy', 'starting']).optional(),
+    rootfs: z.literal('read-only').optional(),
+    user: z.literal('non-root').optional(),
+    capdrop: z.literal('ALL').optional(),
   }),
   z.strictObject({ ...base, kind: z.literal('image'), name: z.string().min(1), label: z.string().regex(/^[^=]+=.*$/, 'must be key=value').optional() }),
   z.strictObject({ ...base, kind: z.literal('volume'), name: z.string().min(1), file: z.string().startsWith('/').optional() }),
