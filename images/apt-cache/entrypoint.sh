@@ -1,6 +1,7 @@
 #!/bin/sh
-# Fills in the cap, the upstreams and the resolver (this container's, which are the host's resolvers,
-# never the course DNS that points the archives' names back here), then runs nginx in the foreground.
+# Fills in the cap, the upstreams and the resolver (this container's: Docker's embedded DNS, which asks
+# the host's resolvers given as --dns, never the course DNS that points the archives' names back here),
+# then runs nginx in the foreground.
 set -eu
 resolver=$(awk '$1=="nameserver" && $2 !~ /:/ {printf "%s ", $2}' /etc/resolv.conf)
 [ -n "$resolver" ] || { echo "apt-cache: no IPv4 resolver in /etc/resolv.conf" >&2; exit 1; }
