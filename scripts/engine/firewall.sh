@@ -22,6 +22,11 @@ iptables -A COURSE-SANDBOX -m conntrack --ctstate ESTABLISHED,RELATED -j RETURN
 iptables -A COURSE-SANDBOX -d "$MIRROR_IP" -p tcp --dport 5000 -j RETURN
 iptables -A COURSE-SANDBOX -d "$DNS_IP" -p udp --dport 53 -j RETURN
 iptables -A COURSE-SANDBOX -d "$DNS_IP" -p tcp --dport 53 -j RETURN
+# Docker Hub's stand-in answers as Docker Hub (HTTPS) and as the absent hub cache (5000), and goes
+# nowhere itself but to the mirror (above).
+if hub_refusal_on; then
+  iptables -A COURSE-SANDBOX -d "$HUB_REFUSAL_IP" -p tcp -m multiport --dports 443,5000 -j RETURN
+fi
 if [ "${COURSE_SANDBOX_INTERNET:-0}" = 1 ]; then
   # The course DNS forwards to the host's resolvers, wherever they are.
   for ns in $(awk '$1=="nameserver" && $2 !~ /:/ {print $2}' /etc/resolv.conf); do

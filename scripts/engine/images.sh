@@ -57,7 +57,14 @@ build() {
 
 base trixie
 base bookworm
-build course/sandbox sandbox course/base:trixie
+# Sandboxes trust the CA of Docker Hub's stand-in (scripts/engine/hub-tls.sh). It is made per machine, so
+# it joins a copy of the recipe in the state dir, never the repository; a new CA rebuilds only the last layers.
+"$ENGINE_DIR/hub-tls.sh"
+sandbox_context=$STATE_DIR/cache/sandbox
+rm -rf "$sandbox_context" && mkdir -p "$sandbox_context" && cp -r "$IMAGES_DIR/sandbox/." "$sandbox_context/"
+install -D -m 644 "$STATE_DIR/hub-refusal/ca.crt" "$sandbox_context/rootfs/usr/local/share/ca-certificates/course-hub-refusal.crt"
+IMAGES_DIR=$STATE_DIR/cache build course/sandbox sandbox course/base:trixie
+build course/hub-refusal hub-refusal course/base:trixie
 build course/registry registry course/base:trixie
 build course/dns dns course/base:trixie
 build course/hello-world hello-world course/base:trixie

@@ -44,6 +44,13 @@ HOST_RESOLVERS=$(host_resolvers /etc/resolv.conf)
 MIRROR_PORT=${COURSE_MIRROR_PORT:-15000}   # published on 127.0.0.1 only, for pushes from the host
 PUSH=127.0.0.1:$MIRROR_PORT
 
+# Docker Hub's stand-in (images/hub-refusal): when pulls cannot go through (no Docker Hub cache, no
+# internet for sandboxes), the course DNS sends Docker Hub's names to it and it refuses each pull of an
+# image the mirror lacks with a message that says so. Its certificates: scripts/engine/hub-tls.sh.
+HUB_REFUSAL_IP=10.213.16.7
+HUB_NAMES=(registry-1.docker.io index.docker.io auth.docker.io registry.docker.io production.cloudflare.docker.com)
+hub_refusal_on() { [ "${COURSE_HUB_CACHE:-0}" != 1 ] && [ "${COURSE_SANDBOX_INTERNET:-0}" != 1 ]; }
+
 export DOCKER_HOST=unix://$ENGINE_SOCK
 # The legacy builder works with any docker CLI against this engine; BuildKit would need buildx on the host.
 export DOCKER_BUILDKIT=0

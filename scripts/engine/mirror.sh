@@ -35,6 +35,10 @@ else
 fi
 # The Debian archives' names lead to the course's apt cache (README, "Package caches").
 upstream="$upstream --address=/deb.debian.org/$APT_CACHE_IP --address=/security.debian.org/$APT_CACHE_IP"
+# Docker Hub's names lead to its stand-in when pulls cannot go through to Docker Hub (lib.sh).
+if hub_refusal_on; then
+  for name in "${HUB_NAMES[@]}"; do upstream="$upstream --address=/$name/$HUB_REFUSAL_IP"; done
+fi
 # shellcheck disable=SC2086  # one word per dnsmasq option
 service course-dns course/dns --ip "$DNS_IP" -- $upstream
 # With COURSE_HUB_CACHE=1 a pull-through cache of Docker Hub joins the mirror: inner daemons ask the
@@ -44,6 +48,17 @@ if [ "${COURSE_HUB_CACHE:-0}" = 1 ]; then
     -e REGISTRY_PROXY_REMOTEURL=https://registry-1.docker.io -v course-hub-cache:/var/lib/registry
 else
   quiet docker rm -f course-hub-cache || true
+fi
+# Docker Hub's stand-in: refuses, in words the docker CLI prints, each pull of an image the mirror lacks,
+# and stands in for the absent cache as an empty mirror (`hub-cache:5000`), so BuildKit goes on to it too.
+# Small limits, since it only ever answers with a refusal; a new certificate restarts it (the label).
+if hub_refusal_on; then
+  service course-hub-refusal course/hub-refusal --ip "$HUB_REFUSAL_IP" --network-alias hub-cache \
+    --read-only --memory 64m --memory-swap 64m --cpus 0.5 --pids-limit 64 \
+    --sysctl net.ipv4.ip_unprivileged_port_start=443 -v "$STATE_DIR/hub-refusal/tls:/tls:ro" \
+    --label course.tls="$(openssl x509 -in "$STATE_DIR/hub-refusal/tls/server.crt" -noout -fingerprint -sha256 | cut -d= -f2)"
+else
+  quiet docker rm -f course-hub-refusal || true
 fi
 # The package caches (README, "Package caches"): only they may go out, to the archives over 80/443,
 # and they look names up through the host's resolvers (--dns), not the course DNS that points back here.
