@@ -4,7 +4,7 @@ import { usePathname } from 'next/navigation';
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { emitCourseEvent } from '@/lib/client/course-events';
 import { progressStore } from '@/lib/client/progress';
-import { sessionHeaders } from '@/lib/client/session';
+import { ensureSession, sessionHeaders } from '@/lib/client/session';
 import type { Explanation } from '@/lib/quizzes/grade';
 import { useProgress } from '../progress.client';
 
@@ -53,9 +53,12 @@ export function QuizForm({ id, multiple, question, options, labels }: { id: stri
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    // Nothing is disabled while the server grades, so the keyboard's focus stays where it was; a second submit meanwhile is ignored.
+    if (state.phase === 'checking') return;
     if (!chosen.length) return setState({ phase: 'choosing', note: 'chooseFirst' });
     setState({ phase: 'checking' });
     try {
+      await ensureSession();
       const response = await fetch('/api/quiz', {
         method: 'POST',
         credentials: 'same-origin',
@@ -90,7 +93,7 @@ export function QuizForm({ id, multiple, question, options, labels }: { id: stri
 
   return (
     <form onSubmit={submit} className="not-prose my-6 rounded-lg border border-slate-300 p-4 dark:border-slate-600" data-quiz={id} data-state={passedBefore ? 'passed' : answered ? (answered.correct ? 'passed' : 'wrong') : state.phase}>
-      <fieldset disabled={state.phase === 'checking'}>
+      <fieldset aria-busy={state.phase === 'checking'}>
         <legend className="mb-3 w-full">
           <span className="block text-xs font-semibold tracking-wide text-sky-800 uppercase dark:text-sky-300">{labels.label}</span>
           <span className="mt-1 block font-medium text-slate-900 dark:text-slate-100">{question}</span>
@@ -127,7 +130,7 @@ export function QuizForm({ id, multiple, question, options, labels }: { id: stri
             {labels.answerAgain}
           </button>
         ) : (
-          <button type="submit" disabled={state.phase === 'checking'} className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 disabled:opacity-60">
+          <button type="submit" className="rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600">
             {state.phase === 'checking' ? labels.checking : labels.submit}
           </button>
         )}
