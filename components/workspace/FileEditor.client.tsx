@@ -177,13 +177,14 @@ export function FileEditor({ t, node, path, entry, fontSize, dark, focusSeq, tak
   }, [focusSeq]);
 
   // The listing says the file changed or went: look, and take the new text if nothing here is unsaved.
+  // The first listing is looked at too: the file may have been read while the editor was hidden.
   const stamp = entry === undefined ? null : entry ? `${entry.mtimeMs}:${entry.size}` : 'gone';
   const lastStamp = useRef<string | null>(null);
   useEffect(() => {
     if (doc.phase !== 'text' || stamp === null) return;
     const before = lastStamp.current;
     lastStamp.current = stamp;
-    if (before === null || before === stamp || saving.current) return;
+    if (before === stamp || saving.current) return;
     let live = true;
     const unsaved = () => editor.current !== null && editor.current.text() !== base.current.loaded;
     readFile(node, path).then(

@@ -25,19 +25,26 @@ const idle = (run: () => void): (() => void) => {
   return () => clearTimeout(id);
 };
 
-/** Fetches the editor's code in idle time after the prompt; returns how to call that off. */
-export function loadWhenIdle(): () => void {
+/** Fetches the editor's code in idle time after the prompt, then tells `loaded`; returns how to call that off. */
+export function loadWhenIdle(loaded: () => void): () => void {
   let cancel = () => {};
+  let live = true;
   const later = () => {
     cancel = idle(() => {
       void loadWorkspace()
-        .then((module) => module.preloadLanguages())
+        .then((module) => {
+          if (live) loaded();
+          return module.preloadLanguages();
+        })
         .catch(() => {});
     });
   };
   if (performance.getEntriesByName(shellReady).length) {
     later();
-    return () => cancel();
+    return () => {
+      live = false;
+      cancel();
+    };
   }
   const observer = new PerformanceObserver((list) => {
     if (!list.getEntriesByName(shellReady).length) return;
@@ -46,6 +53,7 @@ export function loadWhenIdle(): () => void {
   });
   observer.observe({ type: 'mark', buffered: true });
   return () => {
+    live = false;
     observer.disconnect();
     cancel();
   };

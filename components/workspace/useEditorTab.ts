@@ -11,7 +11,7 @@ export const editorTabId = 'editor-tab';
  * The editor tab beside the terminal's tabs: whether it is shown, whether it was ever shown (then it
  * stays mounted, hidden, so its open file and cursor stay), and the requests that reach it from the page:
  * course:open-file shows it (on the node named, in a lab) and opens the file; a Run button shows the
- * terminal again. Its code loads in idle time once the shell is up.
+ * terminal again. Its code loads in idle time once the shell is up, and it is then mounted, hidden.
  */
 export function useEditorTab(nodes: number, showNode: (node: number) => void) {
   const [shown, setShown] = useState(false);
@@ -21,7 +21,9 @@ export function useEditorTab(nodes: number, showNode: (node: number) => void) {
   const nodeShower = useRef(showNode);
   nodeShower.current = showNode;
 
-  useEffect(() => loadWhenIdle(), []);
+  // Once its code is in, the editor is put in place hidden, with the file it last showed read already,
+  // so that opening the tab later only shows it.
+  useEffect(() => loadWhenIdle(() => setOpened(true)), []);
   const requestHandled = useCallback(() => setRequest(null), []);
 
   useEffect(() => {
