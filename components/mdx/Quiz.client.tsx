@@ -96,7 +96,7 @@ export function QuizForm({ id, multiple, question, options, labels }: { id: stri
       <fieldset aria-busy={state.phase === 'checking'}>
         <legend className="mb-3 w-full">
           <span className="block text-xs font-semibold tracking-wide text-sky-800 uppercase dark:text-sky-300">{labels.label}</span>
-          <span className="mt-1 block font-medium text-slate-900 dark:text-slate-100">{question}</span>
+          <span className={`mt-1 block font-medium text-slate-900 dark:text-slate-100 ${inlineCode}`}>{question}</span>
           <span className="mt-1 block text-sm text-slate-600 dark:text-slate-400">{multiple ? labels.chooseAll : labels.chooseOne}</span>
         </legend>
         <ul className="space-y-2">
@@ -116,7 +116,7 @@ export function QuizForm({ id, multiple, question, options, labels }: { id: stri
                     aria-describedby={explanation ? explanationId : undefined}
                     className="mt-1 size-4 shrink-0 accent-sky-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 dark:accent-sky-400"
                   />
-                  <span className="text-slate-800 dark:text-slate-200 [&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_code]:text-[0.9em] dark:[&_code]:bg-slate-800">{option}</span>
+                  <span className={`text-slate-800 dark:text-slate-200 ${inlineCode}`}>{option}</span>
                 </label>
                 {explanation && <Verdict id={explanationId} explanation={explanation} labels={labels} />}
               </li>
@@ -147,6 +147,9 @@ export function QuizForm({ id, multiple, question, options, labels }: { id: stri
     </form>
   );
 }
+
+/** Inline code in a question or an option reads as code, as it does in the lesson's text. */
+const inlineCode = '[&_code]:rounded [&_code]:bg-slate-100 [&_code]:px-1 [&_code]:font-mono [&_code]:text-[0.9em] dark:[&_code]:bg-slate-800';
 
 const secondaryButton =
   'rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600 dark:border-slate-600 dark:text-slate-100 dark:hover:bg-slate-800';
