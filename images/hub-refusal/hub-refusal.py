@@ -4,8 +4,12 @@
 The course DNS sends Docker Hub's names here. Inner daemons ask the course mirror first; for an image it
 does not hold they come to this service, which speaks just enough of the registry API (v2) to refuse in
 Docker's own words: the error message names what was asked for and what the mirror holds, in English and
-Korean, and the docker CLI prints it as it is. It answers nothing else and never connects anywhere but
-the mirror's catalog, so it cannot be used to reach another host.
+Korean, and the docker CLI prints it as it is. It also stands in for the absent Docker Hub cache as an
+empty registry, and `docker search` finds what the mirror holds. It answers nothing else and connects
+nowhere but to the mirror's catalog, so it cannot be used to reach another host.
+
+The learner reads these words in the terminal, from a service that runs none of the course app's code,
+so both languages live here rather than in lib/i18n.
 """
 import json
 import os
@@ -14,6 +18,7 @@ import socket
 import ssl
 import threading
 import time
+import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -52,6 +57,7 @@ TEXT = {
         "여기서는 Docker Hub에 연결할 수 없어서 로그인하거나 이미지를 올릴 수 없습니다. push를 연습하려면 "
         "레지스트리를 직접 띄우세요: docker run -d -p 5000:5000 registry 를 실행한 뒤 localhost:5000/NAME 으로 push 하세요.",
     ),
+    "search": ("in the course mirror", "코스 미러에 있음"),  # the CLI cuts a description at 45 characters
     "other": (
         "Docker Hub cannot be reached from here; this course's image mirror serves pulls only.",
         "여기서는 Docker Hub에 연결할 수 없습니다. 이 코스의 이미지 미러에서는 pull만 할 수 있습니다.",
@@ -159,6 +165,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.refuse_write()  # a sign-in
             # An anonymous token opens the way to the image's own refusal; it grants nothing here.
             return self.send_json(200, {"token": "course", "access_token": "course", "expires_in": 300})
+        if path == "/v1/search":
+            return self.search()
         match = MANIFEST_PATH.match(path)
         if not match:
             return self.answer(404, [{"code": "UNSUPPORTED", "message": both("other")}])
@@ -171,6 +179,16 @@ class Handler(BaseHTTPRequestHandler):
         return self.answer(404, [{"code": code, "message": message}])
 
     do_HEAD = do_GET
+
+    def search(self):
+        """`docker search`: what the mirror holds under that name (the daemon prints no error body)."""
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("q", [""])[0].lower()[:100]
+        results = [
+            {"name": name, "description": " / ".join(TEXT["search"]), "star_count": 0, "is_official": True, "is_automated": False}
+            for name in mirror.names() or []
+            if query in name
+        ]
+        return self.send_json(200, {"num_results": len(results), "query": query, "results": results})
 
     def refuse_write(self):
         self.close_connection = True  # whatever the client meant to upload stays unread
@@ -208,8 +226,14 @@ class Server(ThreadingHTTPServer):
         if not self.context:
             if request.recv(1, socket.MSG_PEEK) == b"\x16":
                 # A TLS handshake on the plain port: BuildKit tries HTTPS first and goes on to plain
-                # HTTP when the answer starts with "HTTP/", as Go's own servers answer.
+                # HTTP when the answer starts with "HTTP/", as Go's own servers answer. The hello is
+                # read first and the client's close awaited, so no unread byte turns the close into a reset.
+                request.recv(16384)
                 request.sendall(b"HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                request.shutdown(socket.SHUT_WR)
+                request.settimeout(1)
+                while request.recv(4096):
+                    pass
                 return None
             return super().finish_request(request, client_address)
         # The TLS handshake happens here, in the connection's own thread, so a client that never
