@@ -251,3 +251,33 @@ test('the editor, its tree and a diagnostic meet WCAG 2.1 AA in both themes, and
   await page.keyboard.press('Enter');
   await expect(code(page)).toBeFocused();
 });
+
+test('an embedded lesson has the editor too: with its token and no cookie it saves and downloads', async ({ page }) => {
+  // The site the operator allows to embed lessons (COURSE_EMBED_ORIGINS in playwright.config.ts).
+  const { createServer } = await import('node:http');
+  const { e2eBase } = await import('./env');
+  const site = createServer((_, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset="utf-8"><title>A school</title><iframe id="lesson" src="${e2eBase}/embed/en/architecture/first-container" width="1300" height="820" title="Docker lesson"></iframe>`),
+  );
+  await new Promise<void>((resolve) => site.listen(3300, '127.0.0.1', resolve));
+  try {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto('http://127.0.0.1:3300');
+    const lesson = page.frameLocator('#lesson');
+    await expect(lesson.getByTestId('terminal-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+    await lesson.getByRole('tab', { name: 'Editor' }).click();
+    await lesson.getByRole('button', { name: 'New file', exact: true }).click();
+    await lesson.getByLabel(/^Name of the new file/).fill('embedded.txt');
+    await page.keyboard.press('Enter');
+    await expect(lesson.locator('[data-testid="code-editor"] .cm-content')).toBeFocused();
+    await page.keyboard.type('saved from an embed');
+    await page.keyboard.press('Control+s');
+    await expect(lesson.getByTestId('save-status')).toHaveText('Saved');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), lesson.getByRole('button', { name: 'Download', exact: true }).click()]);
+    expect(download.suggestedFilename()).toBe('embedded.txt');
+    expect(readFileSync((await download.path())!, 'utf8')).toBe('saved from an embed');
+  } finally {
+    site.close();
+  }
+});

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { createEntry, deleteEntry, download, renameEntry, type TreeEntry } from '@/lib/client/files';
 import { format } from '@/lib/i18n/format';
 import { folderOfRow, joinPath, nameOf, parentOf, validName, visibleRows, type Row } from './tree-model';
@@ -83,11 +83,6 @@ export function FileTree({ t, node, entries, loaded, problem, selected, onSelect
     onSelect(path);
     requestAnimationFrame(() => document.getElementById(rowId(node, path))?.focus());
   };
-
-  // The listing moved on (a deletion, a rename in the terminal): the choice moves to what is still there.
-  useEffect(() => {
-    if (selected !== null && entries.length && !rows.some((row) => row.path === selected) && !entries.some((entry) => entry.path === selected)) onSelect(rows[0]?.path ?? '');
-  }, [rows, entries, selected, onSelect]);
 
   const ask = (next: Asking) => {
     setMessage(null);
