@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { runEvent } from '@/lib/client/run-command';
+import { openFileEvent } from '@/lib/client/workspace-events';
 import { readSetting, writeSetting } from '@/lib/client/settings';
 
 const splitKey = 'lesson-split';
@@ -29,11 +30,15 @@ export function LessonWorkspace({ lesson, terminal, labels, compact = false }: {
     if (saved) setSplit(clamp(saved));
   }, []);
 
-  // A "Run" button in the lesson shows the terminal it types into.
+  // A "Run" button in the lesson shows the terminal it types into; a file block, the editor beside it.
   useEffect(() => {
     const showTerminal = () => setTab('terminal');
     window.addEventListener(runEvent, showTerminal);
-    return () => window.removeEventListener(runEvent, showTerminal);
+    window.addEventListener(openFileEvent, showTerminal);
+    return () => {
+      window.removeEventListener(runEvent, showTerminal);
+      window.removeEventListener(openFileEvent, showTerminal);
+    };
   }, []);
 
   const commit = (value: number) => {

@@ -321,7 +321,7 @@ export function FileTree({ t, node, entries, loaded, problem, selected, onSelect
                 onDragOver={(event) => dragOver(event, folder)}
                 onDrop={(event) => drop(event, folder)}
                 style={{ paddingLeft: `${0.5 + (row.level - 1) * 0.9}rem` }}
-                className={`flex cursor-pointer items-center gap-1.5 py-0.5 pr-2 text-sm outline-none select-none focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-600 dark:focus-visible:outline-sky-400 ${
+                className={`flex cursor-pointer items-center gap-1.5 py-0.5 pr-2 text-sm select-none focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-sky-600 dark:focus-visible:outline-sky-400 ${
                   row.path === selected ? 'bg-sky-100 text-slate-950 dark:bg-sky-900 dark:text-white' : 'hover:bg-slate-100 dark:hover:bg-slate-800'
                 } ${dropFolder !== null && dropFolder !== '' && folder === dropFolder && row.kind === 'folder' ? 'outline-2 -outline-offset-2 outline-sky-600 outline-dashed' : ''}`}
               >
