@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { fileBlockText, planFileWrite, type FileFound } from '@/lib/content/file-blocks';
 import { format } from '@/lib/i18n/format';
-import { sessionHeaders } from '@/lib/client/session';
+import { FileError, readFile, saveFile, type FileReason } from '@/lib/client/files';
 import { openInEditor } from '@/lib/client/workspace-events';
 
 export interface FileBlockLabels {
@@ -23,7 +23,6 @@ export interface FileBlockLabels {
   noSandbox: string;
   changedMeanwhile: string;
   failed: string;
-  reasons: { noSpace: string; readOnly: string; badPath: string; tooMany: string; other: string };
 }
 
 type State =
@@ -31,44 +30,38 @@ type State =
   | { phase: 'confirm'; base: string | undefined }
   | { phase: 'said'; message: string; tone: 'ok' | 'problem' };
 
-const fileUrl = '/api/files/file';
-
 /** The block's own text, read from the page like the Copy and Run buttons do, so it is what the learner sees. */
 const blockText = (element: Element | null) => fileBlockText(element?.closest('[data-code-block]')?.querySelector('pre')?.textContent ?? '');
 
-async function reasonOf(response: Response): Promise<string> {
-  const body = (await response.json().catch(() => ({}))) as { reason?: string };
-  return body.reason ?? 'failed';
-}
+/** The reason of a refusal from the file API; anything else is rethrown. */
+const reasonOf = (error: unknown): FileReason => {
+  if (error instanceof FileError) return error.reason;
+  throw error;
+};
 
 /** What the sandbox holds at the path, or why it would not say. */
-async function look(node: number, path: string): Promise<FileFound | { kind: 'refused'; reason: string }> {
-  const response = await fetch(`${fileUrl}?${new URLSearchParams({ node: String(node), path })}`, { credentials: 'same-origin', headers: sessionHeaders() });
-  if (response.ok) return { kind: 'text', ...((await response.json()) as { text: string; version: string }) };
-  const reason = await reasonOf(response);
-  if (reason === 'notFound') return { kind: 'missing' };
-  // A binary or too large file is there, but has no text to compare.
-  if (reason === 'binary' || reason === 'tooLarge') return { kind: 'unreadable' };
-  return { kind: 'refused', reason: response.status === 401 ? 'noSandbox' : reason };
+async function look(node: number, path: string): Promise<FileFound | { kind: 'refused'; reason: FileReason }> {
+  try {
+    return { kind: 'text', ...(await readFile(node, path)) };
+  } catch (error) {
+    const reason = reasonOf(error);
+    if (reason === 'notFound') return { kind: 'missing' };
+    // A binary or too large file is there, but has no text to compare.
+    if (reason === 'binary' || reason === 'tooLarge') return { kind: 'unreadable' };
+    return { kind: 'refused', reason };
+  }
 }
 
 /** Writes as the contract says: base null = "must not exist yet", a version = "must still be this", none = overwrite. */
-async function write(node: number, path: string, text: string, base: string | null | undefined): Promise<string | null> {
-  const response = await fetch(fileUrl, {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', ...sessionHeaders() },
-    body: JSON.stringify({ node, path, text, ...(base === undefined ? {} : { base }) }),
-  });
-  return response.ok ? null : reasonOf(response);
-}
+const write = (node: number, path: string, text: string, base: string | null | undefined): Promise<FileReason | null> =>
+  saveFile(node, path, text, base).then(() => null, reasonOf);
 
 /**
  * "Create this file" on a lesson's file block: writes the block into the learner's sandbox (asking
  * before it replaces a different file) and opens it in the editor. It reads "Open in editor" when the
  * sandbox already holds exactly this text.
  */
-export function FileBlockButton({ path, node = 1, labels }: { path: string; node?: number; labels: FileBlockLabels }) {
+export function FileBlockButton({ path, node = 1, labels, errors }: { path: string; node?: number; labels: FileBlockLabels; errors: Record<FileReason, string> }) {
   const id = useId();
   const button = useRef<HTMLButtonElement>(null);
   const dialog = useRef<HTMLDialogElement>(null);
@@ -78,10 +71,9 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
   const name = path.split('/').pop() ?? path;
   const say = (template: string, tone: 'ok' | 'problem' = 'ok', values: Record<string, string> = {}) =>
     setState({ phase: 'said', message: format(template, { path, name, ...values }), tone });
-  const sayRefused = (reason: string) => {
+  const sayRefused = (reason: FileReason) => {
     if (reason === 'noSandbox') return say(labels.noSandbox, 'problem');
-    const reasons = labels.reasons as Record<string, string>;
-    say(labels.failed, 'problem', { reason: reasons[reason] ?? reasons.other! });
+    say(labels.failed, 'problem', { reason: errors[reason] });
   };
 
   // Whether the sandbox already has this text, looked up when the block comes into view (once) and again
@@ -108,7 +100,7 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  async function finish(reason: string | null, done: string) {
+  async function finish(reason: FileReason | null, done: string) {
     if (reason === 'conflict' || reason === 'exists') return say(labels.changedMeanwhile, 'problem');
     if (reason) return sayRefused(reason);
     setSame(true);
@@ -131,7 +123,7 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
       // The safe answer takes the focus: Enter keeps the learner's file.
       keep.current?.focus();
     } catch {
-      sayRefused('other');
+      sayRefused('failed');
     }
   }
 
@@ -144,7 +136,7 @@ export function FileBlockButton({ path, node = 1, labels }: { path: string; node
     try {
       await finish(await write(node, path, blockText(button.current), state.base), labels.replaced);
     } catch {
-      sayRefused('other');
+      sayRefused('failed');
     }
   }
 

@@ -91,7 +91,7 @@ function FileCode({ path, node, t, ...props }: ComponentProps<'pre'> & { path: s
           )}
         </span>
         <div className="flex items-center gap-1.5">
-          <FileBlockButton path={path} node={node} labels={t.fileBlock} />
+          <FileBlockButton path={path} node={node} labels={t.fileBlock} errors={t.workspace.errors} />
           <CopyButton label={t.copy} doneLabel={t.copied} />
         </div>
       </div>

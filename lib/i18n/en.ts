@@ -115,13 +115,6 @@ export const en = {
     noSandbox: 'Open the terminal first: the file goes into your sandbox, which starts with the terminal.',
     changedMeanwhile: 'Your {path} changed just now. Click again to see it.',
     failed: 'The file could not be written: {reason}',
-    reasons: {
-      noSpace: 'no space left in your sandbox.',
-      readOnly: 'that place is read-only.',
-      badPath: 'the sandbox refused the path.',
-      tooMany: 'too many writes at once; try again in a moment.',
-      other: 'the sandbox did not answer. Is your terminal connected?',
-    },
   },
   terminal: {
     label: 'Terminal connected to your Docker sandbox',

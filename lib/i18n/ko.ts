@@ -111,13 +111,6 @@ export const ko: Messages = {
     noSandbox: '먼저 터미널을 여세요. 파일은 터미널과 함께 시작되는 샌드박스에 만들어집니다.',
     changedMeanwhile: '방금 {path} 파일이 바뀌었습니다. 다시 눌러서 확인하세요.',
     failed: '파일을 쓰지 못했습니다: {reason}',
-    reasons: {
-      noSpace: '샌드박스에 남은 공간이 없습니다.',
-      readOnly: '그 위치는 읽기 전용입니다.',
-      badPath: '샌드박스가 이 경로를 거부했습니다.',
-      tooMany: '한꺼번에 너무 많이 썼습니다. 잠시 뒤에 다시 해 보세요.',
-      other: '샌드박스가 응답하지 않습니다. 터미널이 연결되어 있나요?',
-    },
   },
   terminal: {
     label: 'Docker 샌드박스에 연결된 터미널',
