@@ -15,7 +15,7 @@ import { startsBench } from './starts';
 import { stateBench } from './state';
 import { promptBench, terminalBench } from './terminal';
 import { watchdogBench } from './watchdog';
-import { workspaceBench } from './workspace';
+import { editorBench, workspaceBench } from './workspace';
 
 // Port and instance can be moved, so a benchmark never meets someone else's server or sandboxes.
 const port = Number(process.env.COURSE_BENCH_PORT ?? 3200);
@@ -40,7 +40,7 @@ if (['page', 'terminal', 'prompt', 'preview', 'state', 'workspace'].some(wanted)
     if (wanted('prompt')) rows.push(...(await promptBench(baseUrl, quick ? 3 : 10)));
     if (wanted('preview')) rows.push(...(await previewBench(baseUrl, engine, config.sandbox.instance, config.sandbox.network, quick ? 50 : 300)));
     if (wanted('state')) rows.push(...(await stateBench(baseUrl, engine, config.sandbox.instance, pid, quick ? 5 : 20)));
-    if (wanted('workspace')) rows.push(...(await workspaceBench(baseUrl, quick ? 5 : 20)));
+    if (wanted('workspace')) rows.push(...(await workspaceBench(baseUrl, quick ? 5 : 20)), ...(await editorBench(baseUrl, quick ? 3 : 10)));
   });
 }
 // A class arrives at a server with the default warm pool of 2, starting from nothing else.
