@@ -96,13 +96,34 @@ test('a file block creates its file, writes nothing when the file already matche
   await expect(koApp).toHaveText('이 파일 만들기');
 });
 
-test('the file a block creates lets the lesson’s build and check pass', async ({ page }) => {
+test('the files a block creates, a mistake made and fixed in the editor, and the lesson’s build and check pass', async ({ page }) => {
   await openLessonTerminal(page, '/en/images/first-dockerfile');
   for (const path of ['hello-py/app.py', 'hello-py/index.html', 'hello-py/Dockerfile']) {
     const block = page.locator(`[data-file-block="${path}"]`);
     await block.getByTestId('file-block-create').click();
     await expect(block.getByTestId('file-block-status')).toHaveText(`Created ${path} in your sandbox.`);
   }
+  // The last block opened its Dockerfile in the editor: a typo there is underlined with its message.
+  const editor = page.locator('[data-testid="file-editor"][data-path="hello-py/Dockerfile"]');
+  await expect(editor).toHaveAttribute('data-state', 'text');
+  await editor.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.type('FOR');
+  const mistake = page.locator('.cm-lintRange-error').filter({ hasText: 'FORM' });
+  await expect(mistake).toBeVisible();
+  await mistake.hover();
+  await expect(page.locator('.cm-tooltip-lint')).toContainText('Unknown instruction: FORM');
+  // Fixed and saved: the underline goes, and the sandbox holds the lesson's Dockerfile again.
+  await editor.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+Home');
+  await page.keyboard.press('Shift+End');
+  await page.keyboard.type('FROM python:3-slim');
+  await expect(page.locator('.cm-lintRange-error')).toHaveCount(0);
+  await page.keyboard.press('Control+s');
+  await expect(page.getByTestId('save-status')).toHaveText('Saved');
   await showShell(page);
   await typeCommand(page, 'cd ~/hello-py && docker build -q -t hello-py:1.0 . && docker run --rm hello-py:1.0');
   await waitForText(page, /Hello from Python 3\.\d+\.\d+!\s+I am appuser, working in \/app/, 120_000);
