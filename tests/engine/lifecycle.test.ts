@@ -98,7 +98,7 @@ describe('sandbox lifecycle on the real engine', () => {
     const waits: Wait[] = [];
     const second = sandboxes.acquire(newSession(), (wait) => waits.push(wait));
     await until(() => waits.length > 0);
-    expect(waits).toEqual([{ ahead: 0, full: true, etaMs: null, retrying: false }]);
+    expect(waits).toEqual([{ ahead: 0, full: true, etaMs: null, retrying: false, engineAway: false }]);
     expect(sandboxes.counts.queued).toBe(1);
     await sandboxes.reset(first);
     const lease = await second;

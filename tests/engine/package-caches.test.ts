@@ -97,8 +97,9 @@ describe('package caches', () => {
       );
       expect(apt.stdout).toMatch(/E: Failed to fetch http:\/\/deb\.debian\.org\/debian\/pool\/.* 502/);
       expect(apt.stdout).toMatch(/exit=100 /);
-      // Each file it cannot fetch costs at most the cache's 2 s resolver timeout; never a hang.
-      expect(Number(/seconds=(\d+)/.exec(apt.stdout)?.[1])).toBeLessThan(20);
+      // Each try of a file it cannot fetch costs at most the cache's 2 s resolver timeout, and apt tries it
+      // again a few times with pauses (about 20 s in all here): slow, but never a hang.
+      expect(Number(/seconds=(\d+)/.exec(apt.stdout)?.[1])).toBeLessThan(45);
 
       const missing = await sh(id, 'docker run --rm debian sh -c "apt-get update -qq >/dev/null; apt-get install -y course-no-such-package 2>&1"', 'learner', 120_000);
       expect(missing.stdout).toContain('E: Unable to locate package course-no-such-package');
