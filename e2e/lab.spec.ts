@@ -11,7 +11,8 @@ async function showNode(page: Page, node: string) {
 
 test('a three-node lab forms a swarm whose service spreads over all nodes and answers on each', async ({ page }) => {
   await openLessonTerminal(page, '/en/swarm/first-swarm');
-  await expect(page.getByRole('tab')).toHaveText(['node1', 'node2', 'node3']);
+  // One tab per node, and the editor of the node shown.
+  await expect(page.getByRole('tab')).toHaveText(['node1', 'node2', 'node3', 'Editor (node1)']);
 
   await typeCommand(page, 'hostname; docker swarm init --advertise-addr $(hostname -i) >/dev/null && docker swarm join-token -q worker');
   await waitForText(page, /SWMTKN-\S+/);
