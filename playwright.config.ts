@@ -15,10 +15,11 @@ export default defineConfig({
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     },
   },
-  // The real server: Next.js, the sandbox API and the terminal gateway, on the real engine.
+  // The real server: Next.js, the sandbox API and the terminal gateway, on the real engine. Each test's
+  // learner keeps their sandbox until its idle time, as real learners do, so the capacity holds them all.
   webServer: {
     command: 'npx tsx server.ts',
-    env: { PORT: String(port), COURSE_STATE_DIR: `.state/${instance}`, COURSE_INSTANCE: instance, COURSE_SANDBOX_POOL: '1', COURSE_EMBED_ORIGINS: 'http://127.0.0.1:3300' },
+    env: { PORT: String(port), COURSE_STATE_DIR: `.state/${instance}`, COURSE_INSTANCE: instance, COURSE_SANDBOX_POOL: '1', COURSE_SANDBOX_CAPACITY: '100', COURSE_EMBED_ORIGINS: 'http://127.0.0.1:3300' },
     url: `http://localhost:${port}/en`,
     reuseExistingServer: false,
     timeout: 60_000,
