@@ -23,7 +23,8 @@ async function newFile(page: Page, name: string) {
   await workspace(page).getByRole('button', { name: 'New file', exact: true }).click();
   await workspace(page).getByLabel(/^Name of the new file/).fill(name);
   await page.keyboard.press('Enter');
-  await expect(fileEditor(page, name)).toHaveAttribute('data-state', 'text');
+  // Two execs in the sandbox (create, then read), late in a suite whose earlier learners' sandboxes still run.
+  await expect(fileEditor(page, name)).toHaveAttribute('data-state', 'text', { timeout: 15_000 });
   await expect(code(page)).toBeFocused();
 }
 
@@ -179,6 +180,7 @@ test('files dropped on the tree and on the terminal are uploaded, and one downlo
   // Onto the terminal: into the home folder.
   await showShell(page);
   await dropFiles(page, 'terminal-drop', [{ name: 'dropped-on-terminal.bin', size: 2048 }]);
+  await expect(page.getByTestId('terminal-drop').getByTestId('upload-status')).toHaveAttribute('data-phase', 'done');
   await typeCommand(page, 'wc -c < dropped-on-terminal.bin; cmp <(head -c 2048 payload.bin) dropped-on-terminal.bin && echo same-bytes');
   await waitForText(page, /^2048$[\s\S]*^same-bytes$/m);
 });
