@@ -72,6 +72,9 @@ build course/busybox busybox course/base:trixie
 build course/nginx nginx course/base:trixie
 build course/redis redis course/base:trixie
 build course/python python course/base:trixie
+# Images that tutorials elsewhere use, built from Debian's packages like the others.
+build course/httpd httpd course/base:trixie
+build course/golang golang course/base:trixie
 # The package caches and the images that use them (README, "Package caches").
 build course/node node course/base:trixie
 build course/postgres postgres course/base:trixie

@@ -99,6 +99,8 @@ publish course/nginx nginx:latest
 publish course/redis redis:latest
 publish course/registry registry:latest registry:2
 publish course/python python:latest python:3 python:slim python:3-slim
+publish course/httpd httpd:latest httpd:2 httpd:2.4
+publish course/golang golang:latest golang:1
 publish course/node node:latest node:20 node:slim node:20-slim
 publish course/postgres postgres:latest postgres:17
 
