@@ -35,7 +35,7 @@ const handleNext = app.getRequestHandler();
 const engine = Engine.connect(config.engine);
 const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
 // A learner may take the warm seats of the class they joined (see lib/classes/warm.ts).
-const sandboxes = new SandboxManager(engine, config.sandbox, Date.now, (session) => store.classes.membership(session)?.class.id ?? null);
+const sandboxes = new SandboxManager(engine, config.sandbox, Date.now, async (session) => (await store.classes.membership(session))?.class.id ?? null);
 // One `docker events` stream per sandbox, shared by its port watch, its Docker-state panels and its watchdog.
 const events = new DaemonEvents(engine);
 const ports = new PortWatches(engine, events);
@@ -146,10 +146,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     classes.stop();
     warmSeats.stop();
     gateway.close();
-    server.close(() => {
-      store.close();
-      process.exit(0);
-    });
+    server.close(() => void store.close().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 2000).unref();
   });
 }

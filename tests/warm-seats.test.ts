@@ -44,9 +44,9 @@ beforeEach(() => {
   const nodes: Record<string, number> = { 'm/single': 1, 'm/lab': 3, 'm/reading': 0 };
   warm = createWarmSeats({ config: { warmBeforeMs: 10 * minute, warmGraceMs: 15 * minute }, store, sandboxes, nodesOf: async (_, lesson) => nodes[lesson] ?? null, now: () => clock });
 });
-afterEach(() => {
+afterEach(async () => {
   warm.stop();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -54,7 +54,7 @@ const make = (lessons: string[], startsAt: number | null, capacity = 30) => stor
 
 describe('warm seats of classes', () => {
   it('warms a class’s untaken seats from the set time before its start, and gives the unused ones back after the grace time', async () => {
-    const klass = make(['m/single'], clock + 20 * minute);
+    const klass = await make(['m/single'], clock + 20 * minute);
     await warm.update();
     expect(sandboxes.wanted.has(klass.id)).toBe(false);
     clock += 10 * minute;
@@ -62,8 +62,8 @@ describe('warm seats of classes', () => {
     expect(sandboxes.wanted.get(klass.id)).toBe(30);
     expect(warm.seats(klass.id)).toEqual({ warm: 15, starting: 15 });
     // Each member who joins is a seat fewer to keep warm.
-    store.classes.join(klass.id, 'ann', 'Ann');
-    store.classes.join(klass.id, 'bo', 'Bo');
+    await store.classes.join(klass.id, 'ann', 'Ann');
+    await store.classes.join(klass.id, 'bo', 'Bo');
     await warm.update();
     expect(sandboxes.wanted.get(klass.id)).toBe(28);
     clock += 10 * minute + 15 * minute - 1;
@@ -76,10 +76,10 @@ describe('warm seats of classes', () => {
   });
 
   it('warms whole labs for a Swarm lesson, where the class is pinned, and nothing for a lesson without a sandbox', async () => {
-    const lab = make(['m/single', 'm/lab'], clock + minute, 4);
-    store.classes.pin(lab.id, 'm/lab');
-    const reading = make(['m/reading'], clock + minute, 4);
-    const plain = make(['m/single'], null, 4);
+    const lab = await make(['m/single', 'm/lab'], clock + minute, 4);
+    await store.classes.pin(lab.id, 'm/lab');
+    const reading = await make(['m/reading'], clock + minute, 4);
+    const plain = await make(['m/single'], null, 4);
     await warm.update();
     expect(sandboxes.wanted.get(lab.id)).toBe(12);
     expect(warm.seats(lab.id)).toEqual({ warm: 2, starting: 2 });
@@ -88,9 +88,9 @@ describe('warm seats of classes', () => {
   });
 
   it('gives the seats back when the class ends, and those of a class a previous run warmed that no longer starts', async () => {
-    const klass = make(['m/single'], clock + minute);
+    const klass = await make(['m/single'], clock + minute);
     await warm.update();
-    store.classes.end(klass.id);
+    await store.classes.end(klass.id);
     await warm.update();
     expect(sandboxes.given.has(klass.id)).toBe(true);
     // Seats adopted after a restart, for a class this store does not warm.

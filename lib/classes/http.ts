@@ -6,6 +6,7 @@ import { summarize, type Dashboard, type LessonSteps } from './dashboard';
 import type { WarmSeats } from './warm';
 import { classOfTeachToken, cookieHeader, readCookie, teachCookie, teachToken } from '../server/auth';
 import { reply } from '../server/http';
+import { log } from '../server/log';
 import { HttpError, type Route, type RouteContext } from '../server/routes';
 import { isLocale, localeFromAcceptLanguage } from '../i18n';
 import { format } from '../i18n/format';
@@ -67,9 +68,9 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     return summarize({
       klass,
       lessons: (await lessonsOf(klass.locale, klass.lessons)) ?? [],
-      members: store.classes.members(klass.id),
-      passes: store.classes.passes(klass.id),
-      attempts: store.classes.attempts(klass.id),
+      members: await store.classes.members(klass.id),
+      passes: await store.classes.passes(klass.id),
+      attempts: await store.classes.attempts(klass.id),
       nodesOf: (learner) => sandboxes.lease(learner)?.nodes.length ?? 0,
       warm: warmSeats?.seats(klass.id) ?? null,
       now: now(),
@@ -77,18 +78,18 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     });
   }
 
-  function learnerClass(learner: string): LearnerClass | null {
-    const found = store.classes.membership(learner);
+  async function learnerClass(learner: string): Promise<LearnerClass | null> {
+    const found = await store.classes.membership(learner);
     if (!found) return null;
     const { class: klass, member } = found;
     return { title: klass.title, name: member.name, lessons: klass.lessons, pinned: klass.pinned, ended: isOver(klass, now()) };
   }
 
   async function end(klass: ClassRecord) {
-    store.classes.end(klass.id);
+    await store.classes.end(klass.id);
     changed(klass.id, 'class');
     await warmSeats?.update();
-    await Promise.all(store.classes.members(klass.id).map((member) => sandboxes.reset(member.learner, 'classEnded')));
+    await Promise.all((await store.classes.members(klass.id)).map((member) => sandboxes.reset(member.learner, 'classEnded')));
   }
 
   /** Server-sent events: the current value at once, then again whenever it differs. */
@@ -136,7 +137,7 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     if (startsAt !== null && (startsAt < now() - 60_000 || startsAt > now() + maxEndHours * 3_600_000)) throw new HttpError(400, t.startOutOfRange);
     // The hours count from the start, when there is one.
     const endsAt = hours ? Math.max(now(), startsAt ?? 0) + hours * 3_600_000 : null;
-    const klass = store.classes.create({ title, locale, lessons, capacity, startsAt, endsAt });
+    const klass = await store.classes.create({ title, locale, lessons, capacity, startsAt, endsAt });
     void warmSeats?.update();
     reply(res, 201, { teach: `/${locale}/teach/class#${teachToken(klass.id, config.secret)}`, code: klass.code, join: `/join/${klass.code}` });
   }
@@ -144,11 +145,11 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
   async function join(request: IncomingMessage, json: RouteContext['json'], res: ServerResponse, learner: string) {
     const parsed = joinInput.safeParse(await json());
     if (!parsed.success) throw new HttpError(400, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const klass = store.classes.byCode(normalizeCode(parsed.data.code));
+    const klass = await store.classes.byCode(normalizeCode(parsed.data.code));
     const refuse = (reason: JoinRefusal) => reply(res, joinRefusals[reason], { reason, error: (klass ? wordsOf(klass) : wordsFor(request)).refusals[reason] });
     if (!klass) return refuse('wrong');
     if (isOver(klass, now())) return refuse('ended');
-    const member = store.classes.join(klass.id, learner, parsed.data.name);
+    const member = await store.classes.join(klass.id, learner, parsed.data.name);
     if (member === 'full') return refuse('full');
     changed(klass.id, 'activity');
     // The seat this member takes is one fewer to keep warm.
@@ -168,11 +169,11 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     if (action === 'pin') {
       const lesson = body.lesson === null ? null : String(body.lesson);
       if (lesson !== null && !klass.lessons.includes(lesson)) throw new HttpError(400, wordsOf(klass).errors.notClassLesson);
-      store.classes.pin(klass.id, lesson);
+      await store.classes.pin(klass.id, lesson);
       changed(klass.id, 'class');
       return reply(res, 204);
     }
-    const member = store.classes.members(klass.id).find((m) => m.id === body.member);
+    const member = (await store.classes.members(klass.id)).find((m) => m.id === body.member);
     if (!member) throw new HttpError(404, wordsOf(klass).errors.noSuchMember);
     await sandboxes.reset(member.learner, 'instructorReset');
     changed(klass.id, 'activity');
@@ -180,9 +181,9 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
   }
 
   /** The class an instructor's link names; holding the link is what makes the caller the instructor. */
-  function classOfLink(request: IncomingMessage, token: string): ClassRecord {
+  async function classOfLink(request: IncomingMessage, token: string): Promise<ClassRecord> {
     const classId = classOfTeachToken(token, config.secret);
-    const klass = classId && store.classes.byId(classId);
+    const klass = classId && (await store.classes.byId(classId));
     if (!klass) throw new HttpError(404, wordsFor(request).badLink);
     return klass;
   }
@@ -202,26 +203,26 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
       // The short link learners are given: it opens the join page in the class's language.
       method: 'GET',
       path: '/join/:code?',
-      handle: ({ request, response, params }) => {
+      handle: async ({ request, response, params }) => {
         const code = params.code && /^[A-Za-z0-9-]{1,20}$/.test(params.code) ? normalizeCode(params.code) : '';
-        const locale = (code && store.classes.byCode(code)?.locale) || localeFromAcceptLanguage(request.headers['accept-language']);
+        const locale = (code && (await store.classes.byCode(code))?.locale) || localeFromAcceptLanguage(request.headers['accept-language']);
         response.writeHead(303, { location: `/${locale}/join${code ? `?code=${code}` : ''}`, 'cache-control': 'no-store' }).end();
       },
     },
     {
       method: 'GET',
       path: '/api/class',
-      handle: ({ request, response }) => {
+      handle: async ({ request, response }) => {
         const learner = sessionOf(request);
-        reply(response, 200, { class: learner && learnerClass(learner) });
+        reply(response, 200, { class: learner && (await learnerClass(learner)) });
       },
     },
     {
       method: 'GET',
       path: '/api/class/events',
-      handle: ({ request, response }) => {
+      handle: async ({ request, response }) => {
         const learner = learnerOf(request);
-        const classId = store.classes.membership(learner)?.class.id;
+        const classId = (await store.classes.membership(learner))?.class.id;
         stream(request, response, `class:${classId}`, () => learnerClass(learner));
       },
     },
@@ -231,7 +232,7 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
       method: 'GET',
       path: '/api/teach/:token',
       handle: async ({ request, response, params }) => {
-        const klass = classOfLink(request, params.token!);
+        const klass = await classOfLink(request, params.token!);
         allowPreviews(request, response, klass, params.token!);
         reply(response, 200, await dashboard(klass));
       },
@@ -239,16 +240,16 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     {
       method: 'GET',
       path: '/api/teach/:token/events',
-      handle: ({ request, response, params }) => {
-        const klass = classOfLink(request, params.token!);
+      handle: async ({ request, response, params }) => {
+        const klass = await classOfLink(request, params.token!);
         allowPreviews(request, response, klass, params.token!);
-        stream(request, response, `activity:${klass.id}`, () => dashboard(store.classes.byId(klass.id)!));
+        stream(request, response, `activity:${klass.id}`, async () => dashboard((await store.classes.byId(klass.id))!));
       },
     },
     {
       method: 'POST',
       path: '/api/teach/:token/:action',
-      handle: ({ request, response, params, json }) => act(json, response, classOfLink(request, params.token!), params.action!),
+      handle: async ({ request, response, params, json }) => act(json, response, await classOfLink(request, params.token!), params.action!),
     },
   ];
 
@@ -258,23 +259,23 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
   }
 
   /** Whether the request comes from the instructor of a class the learner is in, while it runs. */
-  function instructorMayOpen(request: IncomingMessage, learner: string): boolean {
-    const found = store.classes.membership(learner);
+  async function instructorMayOpen(request: IncomingMessage, learner: string): Promise<boolean> {
+    const found = await store.classes.membership(learner);
     if (!found || isOver(found.class, now())) return false;
     return classOfTeachToken(readCookie(request.headers.cookie, teachCookie(found.class.id)), config.secret) === found.class.id;
   }
 
   /** The learner an instructor's read-only view asks for (class token, member id), if the class runs. */
-  function watchedSession({ classToken, member }: { classToken: string; member: string }): string | null {
+  async function watchedSession({ classToken, member }: { classToken: string; member: string }): Promise<string | null> {
     const classId = classOfTeachToken(classToken, config.secret);
-    const klass = classId && store.classes.byId(classId);
+    const klass = classId && (await store.classes.byId(classId));
     if (!klass || isOver(klass, now())) return null;
-    return store.classes.members(klass.id).find((m) => String(m.id) === member)?.learner ?? null;
+    return (await store.classes.members(klass.id)).find((m) => String(m.id) === member)?.learner ?? null;
   }
 
   /** Classes with an end time end by themselves, and their sandboxes go with them. */
-  const endDue = () => Promise.all(store.classes.due(now()).map(end));
-  const timer = setInterval(() => void endDue(), checkIntervalMs);
+  const endDue = async () => Promise.all((await store.classes.due(now())).map(end));
+  const timer = setInterval(() => void endDue().catch((error: unknown) => log.error('classes.end.failed', { error })), checkIntervalMs);
   timer.unref();
 
   return {
@@ -283,8 +284,10 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     watchedSession,
     /** A learner ran a check: their class's dashboard may have moved. */
     checked(learner: string) {
-      const klass = store.classes.membership(learner)?.class;
-      if (klass && !isOver(klass, now())) changed(klass.id, 'activity');
+      store.classes.membership(learner).then(
+        (found) => found && !isOver(found.class, now()) && changed(found.class.id, 'activity'),
+        (error: unknown) => log.error('classes.checked.failed', { error }),
+      );
     },
     endDue,
     stop: () => clearInterval(timer),

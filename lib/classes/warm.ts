@@ -50,12 +50,12 @@ export function createWarmSeats({ config, store, sandboxes, nodesOf, now = Date.
     const at = now();
     const keep = new Set<string>();
     // Both ends inclusive: the grace time is over at its last millisecond, the warming begins at its first.
-    for (const klass of store.classes.startingBetween(at - config.warmGraceMs + 1, at + config.warmBeforeMs)) {
+    for (const klass of await store.classes.startingBetween(at - config.warmGraceMs + 1, at + config.warmBeforeMs)) {
       const nodes = isOver(klass, at) ? 0 : await nodesPerSeat(klass);
       if (!nodes) continue;
       keep.add(klass.id);
       perSeat.set(klass.id, nodes);
-      const untaken = Math.max(0, klass.capacity - store.classes.members(klass.id).length);
+      const untaken = Math.max(0, klass.capacity - (await store.classes.members(klass.id)).length);
       sandboxes.warm(klass.id, untaken * nodes);
     }
     // Classes past their grace time, ended, or gone (seats a previous run left for them included).

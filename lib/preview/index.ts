@@ -28,7 +28,7 @@ export interface PreviewDeps {
   /** The sandbox a token names, or null when there is none (any more). */
   resolve: (token: string) => Promise<PreviewTarget | null>;
   /** Whether the request may see what the learner's sandbox serves: the learner's own, or their instructor's. */
-  mayOpen: (request: IncomingMessage, learner: string) => boolean;
+  mayOpen: (request: IncomingMessage, learner: string) => Promise<boolean> | boolean;
   locale: (request: IncomingMessage) => 'en' | 'ko';
 }
 
@@ -63,7 +63,7 @@ export function createPreview(deps: PreviewDeps) {
     if (!match || port < 1 || port > 65535) return 'malformed';
     const target = await deps.resolve(match[1]!);
     if (!target) return 'ended';
-    if (!deps.mayOpen(request, target.session)) return 'notYours';
+    if (!(await deps.mayOpen(request, target.session))) return 'notYours';
     if (!target.ports.includes(port)) return 'notPublished';
     const prefix = previewPath(match[1]!, port).slice(0, -1);
     return { prefix, address: target.address, port, path: (match[3] ?? '/') + (query !== undefined ? `?${query}` : '') };

@@ -117,7 +117,7 @@ export class SandboxManager extends EventEmitter<Events> {
     private readonly config: SandboxConfig,
     private readonly now: () => number = Date.now,
     /** The class whose warm seats a learner may take (the one they joined), if any. */
-    private readonly classOf: (session: string) => string | null = () => null,
+    private readonly classOf: (session: string) => Promise<string | null> = async () => null,
   ) {
     super();
     this.supply = new SandboxSupply(engine, config, now, (ms) => this.emit('started', ms));
@@ -240,7 +240,7 @@ export class SandboxManager extends EventEmitter<Events> {
       // A tab that opens is activity, and ends an idle warning the learner's other tabs show.
       this.touch(session);
       while (lease.nodes.length < nodes) {
-        await shared(this.growing, session, async () => this.addNodes(lease, await this.supply.take(nodes - lease.nodes.length, waits.tell, signal, this.classOf(session) ?? undefined)));
+        await shared(this.growing, session, async () => this.addNodes(lease, await this.supply.take(nodes - lease.nodes.length, waits.tell, signal, (await this.classOf(session)) ?? undefined)));
       }
       return lease;
     } finally {
@@ -249,7 +249,7 @@ export class SandboxManager extends EventEmitter<Events> {
   }
 
   private async assign(session: string, nodes: number, onWait: WaitListener, signal?: AbortSignal): Promise<Lease> {
-    const [first, ...more] = await this.supply.take(nodes, onWait, signal, this.classOf(session) ?? undefined);
+    const [first, ...more] = await this.supply.take(nodes, onWait, signal, (await this.classOf(session)) ?? undefined);
     const assignedAt = this.now();
     try {
       await this.engine.rename(first!, leaseName({ session, assignedAt, extendedMs: 0, node: 1 }));

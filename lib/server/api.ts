@@ -51,9 +51,9 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics, 
     {
       method: 'GET',
       path: '/api/progress',
-      handle: ({ request, response }) => {
+      handle: async ({ request, response }) => {
         const session = sessionOf(request, config.secret);
-        reply(response, 200, session ? store.progress(session) : { passed: {}, last: null });
+        reply(response, 200, session ? await store.progress(session) : { passed: {}, last: null });
       },
     },
     {
@@ -125,7 +125,7 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics, 
         if (!lease) throw new HttpError(409, messages[found.locale].checkReplies.openTerminalFirst);
         sandboxes.touch(session);
         const result = await evaluate(found.check, (args) => engine.run(lease.nodes[0]!, ['docker', ...args]));
-        store.recordCheck(session, found.lesson, found.check.id, result.passed);
+        await store.recordCheck(session, found.lesson, found.check.id, result.passed);
         checked(session);
         metrics.checkRan(result.passed);
         reply(response, 200, result.passed ? { passed: true } : { passed: false, message: describeProblem(result.problem, found.locale), hint: found.check.hint });
@@ -144,7 +144,7 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics, 
         const chosen = readAnswer(found.quiz, answer);
         if (typeof chosen === 'string') throw new HttpError(400, chosen);
         const graded = grade(found.quiz, chosen);
-        store.recordCheck(session, found.lesson, found.quiz.id, graded.correct);
+        await store.recordCheck(session, found.lesson, found.quiz.id, graded.correct);
         checked(session);
         reply(response, 200, graded);
       },

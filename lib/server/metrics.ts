@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface MetricSources {
   sandboxes: () => { leased: number; pooled: number; starting: number; queued: number };
   openSockets: () => number;
-  classesLive: () => number;
+  classesLive: () => Promise<number> | number;
 }
 
 /** The course's figures for Prometheus, on a registry of their own (nothing a library registers globally leaks in). */
@@ -42,8 +42,8 @@ export function createMetrics(sources: MetricSources) {
     name: 'course_classes_live',
     help: 'Classes that have begun and not ended.',
     registers,
-    collect() {
-      this.set(sources.classesLive());
+    async collect() {
+      this.set(await sources.classesLive());
     },
   });
   // A cold start takes about 1.5 s on an idle machine and tens of seconds in a rush.

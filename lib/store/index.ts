@@ -1,15 +1,16 @@
 import '#server-only';
 /**
  * What the course remembers about learners and classes, behind one small interface: an embedded SQLite
- * file by default (lib/store/sqlite.ts); a server database can take its place when one machine is outgrown.
+ * file by default (lib/store/sqlite.ts), or PostgreSQL (lib/store/postgres.ts) when the course runs on
+ * more than one machine. Every call is asynchronous, as a server database's must be.
  */
 export interface Store {
   /** Records a learner's attempt at a check of a lesson (`module/lesson`); a pass is kept once. */
-  recordCheck(learner: string, lesson: string, check: string, passed: boolean): void;
+  recordCheck(learner: string, lesson: string, check: string, passed: boolean): Promise<void>;
   /** Every check the learner has passed, by lesson, and the lesson they last worked in. */
-  progress(learner: string): Progress;
+  progress(learner: string): Promise<Progress>;
   classes: ClassStore;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface Progress {
@@ -54,24 +55,24 @@ export interface CheckEvent {
 export type NewClass = Pick<ClassRecord, 'title' | 'locale' | 'lessons' | 'capacity' | 'endsAt'> & { startsAt?: number | null };
 
 export interface ClassStore {
-  create(input: NewClass): ClassRecord;
-  byId(id: string): ClassRecord | null;
-  byCode(code: string): ClassRecord | null;
+  create(input: NewClass): Promise<ClassRecord>;
+  byId(id: string): Promise<ClassRecord | null>;
+  byCode(code: string): Promise<ClassRecord | null>;
   /** Adds the learner (or renames one who is there already); 'full' when the class has no seat left. */
-  join(classId: string, learner: string, name: string): Member | 'full';
+  join(classId: string, learner: string, name: string): Promise<Member | 'full'>;
   /** The class the learner joined last, with their place in it. */
-  membership(learner: string): { class: ClassRecord; member: Member } | null;
-  members(classId: string): Member[];
-  pin(classId: string, lesson: string | null): void;
-  end(classId: string): void;
+  membership(learner: string): Promise<{ class: ClassRecord; member: Member } | null>;
+  members(classId: string): Promise<Member[]>;
+  pin(classId: string, lesson: string | null): Promise<void>;
+  end(classId: string): Promise<void>;
   /** Classes not ended whose start time lies between `from` and `to`: those whose seats are kept warm. */
-  startingBetween(from: number, to: number): ClassRecord[];
+  startingBetween(from: number, to: number): Promise<ClassRecord[]>;
   /** Classes past their end time that nobody has ended yet. */
-  due(now: number): ClassRecord[];
+  due(now: number): Promise<ClassRecord[]>;
   /** How many classes have begun and are not over at `now`. */
-  liveCount(now: number): number;
+  liveCount(now: number): Promise<number>;
   /** Every check attempt by the class's learners since the class began, oldest first. */
-  attempts(classId: string): CheckEvent[];
+  attempts(classId: string): Promise<CheckEvent[]>;
   /** The checks the class's learners have passed, at any time (a step done before the class still counts). */
-  passes(classId: string): CheckEvent[];
+  passes(classId: string): Promise<CheckEvent[]>;
 }

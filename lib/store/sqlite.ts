@@ -94,19 +94,20 @@ export function openSqliteStore(file: string, now: () => number = Date.now): Sto
   const last = db.prepare<[string], { lesson: string }>('SELECT lesson FROM passed_check WHERE learner = ? ORDER BY passed_at DESC LIMIT 1');
 
   const classes = classStore(db, now);
+  const record = db.transaction((learner: string, lesson: string, check: string, ok: boolean) => {
+    const at = now();
+    insertAttempt.run(learner, lesson, check, ok ? 1 : 0, at);
+    if (ok) insertPass.run(learner, lesson, check, at);
+  });
   return {
-    recordCheck: db.transaction((learner: string, lesson: string, check: string, ok: boolean) => {
-      const at = now();
-      insertAttempt.run(learner, lesson, check, ok ? 1 : 0, at);
-      if (ok) insertPass.run(learner, lesson, check, at);
-    }),
-    progress(learner): Progress {
+    recordCheck: async (learner, lesson, check, ok) => record(learner, lesson, check, ok),
+    async progress(learner): Promise<Progress> {
       const byLesson: Record<string, string[]> = {};
       for (const row of passed.all(learner)) (byLesson[row.lesson] ??= []).push(row.check_id);
       return { passed: byLesson, last: last.get(learner)?.lesson ?? null };
     },
     classes,
-    close: () => db.close(),
+    close: async () => void db.close(),
   };
 }
 
@@ -137,8 +138,22 @@ function classStore(db: Database.Database, now: () => number): ClassStore {
      JOIN class_member m ON m.learner = p.learner WHERE m.class_id = ? ORDER BY p.passed_at`,
   );
 
+  const join = db.transaction((classId: string, learner: string, name: string): Member | 'full' => {
+    const existing = memberOf.get(classId, learner);
+    const at = now();
+    if (existing) {
+      rename.run(name, at, existing.id);
+      return { ...toMember(existing), name, joinedAt: at };
+    }
+    const klass = byId.get(classId);
+    if (!klass || seats.get(classId)!.n >= klass.capacity) return 'full';
+    const id = Number(addMember.run(classId, learner, name, at).lastInsertRowid);
+    return { id, learner, name, joinedAt: at };
+  });
+
+  // better-sqlite3 answers at once; the methods are asynchronous only to share the interface with PostgreSQL.
   return {
-    create(input) {
+    async create(input) {
       const id = randomBytes(16).toString('hex');
       // Codes are few enough to collide now and then: draw again rather than fail.
       for (let tries = 0; ; tries++) {
@@ -151,33 +166,22 @@ function classStore(db: Database.Database, now: () => number): ClassStore {
         }
       }
     },
-    byId: (id) => toClass(byId.get(id)),
-    byCode: (code) => toClass(byCode.get(code)),
-    join: db.transaction((classId: string, learner: string, name: string): Member | 'full' => {
-      const existing = memberOf.get(classId, learner);
-      const at = now();
-      if (existing) {
-        rename.run(name, at, existing.id);
-        return { ...toMember(existing), name, joinedAt: at };
-      }
-      const klass = byId.get(classId);
-      if (!klass || seats.get(classId)!.n >= klass.capacity) return 'full';
-      const id = Number(addMember.run(classId, learner, name, at).lastInsertRowid);
-      return { id, learner, name, joinedAt: at };
-    }),
-    membership(learner) {
+    byId: async (id) => toClass(byId.get(id)),
+    byCode: async (code) => toClass(byCode.get(code)),
+    join: async (classId, learner, name) => join(classId, learner, name),
+    async membership(learner) {
       const row = latest.get(learner);
       const klass = row && toClass(byId.get(row.class_id));
       return row && klass ? { class: klass, member: toMember(row) } : null;
     },
-    members: (classId) => members.all(classId).map(toMember),
-    pin: (classId, lesson) => void pin.run(lesson, classId),
-    end: (classId) => void end.run(now(), classId),
-    startingBetween: (from, to) => startingBetween.all(from, to).map((row) => toClass(row)!),
-    due: (at) => due.all(at).map((row) => toClass(row)!),
-    liveCount: (at) => live.get(at, at)!.n,
-    attempts: (classId) => attempts.all(classId).map(toEvent),
-    passes: (classId) => passes.all(classId).map(toEvent),
+    members: async (classId) => members.all(classId).map(toMember),
+    pin: async (classId, lesson) => void pin.run(lesson, classId),
+    end: async (classId) => void end.run(now(), classId),
+    startingBetween: async (from, to) => startingBetween.all(from, to).map((row) => toClass(row)!),
+    due: async (at) => due.all(at).map((row) => toClass(row)!),
+    liveCount: async (at) => live.get(at, at)!.n,
+    attempts: async (classId) => attempts.all(classId).map(toEvent),
+    passes: async (classId) => passes.all(classId).map(toEvent),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { en } from '../i18n/en';
 import type { SandboxManager } from '../sandbox/manager';
+import { log } from '../server/log';
 import type { RateLimiter } from '../server/rate-limit';
 import { CloseCode, limits, Op, parseSocketPath, socketProtocol, type CloseReason, type SocketAddress } from '../terminal-protocol';
 import { TerminalSocket, type SocketDeps } from './socket';
@@ -15,7 +16,7 @@ export interface GatewayDeps extends SocketDeps {
   /** The learner's session id from the request (cookie), or null. */
   sessionOf: (request: IncomingMessage) => string | null;
   /** For an instructor's read-only view: the session of the learner it names, if its class token may see it. */
-  watchedSession: (watch: NonNullable<SocketAddress['watch']>) => string | null;
+  watchedSession: (watch: NonNullable<SocketAddress['watch']>) => Promise<string | null> | string | null;
   isAllowedOrigin: (origin: string | undefined) => boolean;
   connections: RateLimiter;
   clientAddress: (request: IncomingMessage) => string;
@@ -47,13 +48,23 @@ export function createTerminalGateway(deps: GatewayDeps) {
   });
 
   function handleUpgrade(request: IncomingMessage, upgrade: Duplex, head: Buffer) {
-    wss.handleUpgrade(request, upgrade, head, (ws) => {
+    wss.handleUpgrade(request, upgrade, head, async (ws) => {
       ws.on('error', () => ws.terminate());
       if (!deps.isAllowedOrigin(request.headers.origin)) return refuse(ws, 'forbiddenOrigin');
       if (!deps.connections.allow(deps.clientAddress(request))) return refuse(ws, 'rateLimited');
       const address = parseSocketPath(request.url ?? '');
       if (!address) return refuse(ws, 'badFrame');
-      const session = address.watch ? deps.watchedSession(address.watch) : deps.sessionOf(request);
+      // A watched learner is looked up in the store; frames that come meanwhile wait for the socket's reader.
+      ws.pause();
+      let session: string | null;
+      try {
+        session = address.watch ? await deps.watchedSession(address.watch) : deps.sessionOf(request);
+      } catch (error) {
+        log.error('terminal.watch.failed', { error });
+        ws.resume();
+        return refuse(ws, 'engineError');
+      }
+      ws.resume();
       if (!session) return refuse(ws, 'unauthorized');
       const socket = new TerminalSocket(ws, deps, session, address);
       registry.add(socket);

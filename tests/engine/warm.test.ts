@@ -29,7 +29,7 @@ const servers: Server[] = [];
 
 async function serve(overrides: Partial<SandboxConfig>, warmConfig: WarmConfig): Promise<Server> {
   const counting = new CountingEngine(engine.docker);
-  const classOf = (session: string) => store.classes.membership(session)?.class.id ?? null;
+  const classOf = async (session: string) => (await store.classes.membership(session))?.class.id ?? null;
   const sandboxes = new SandboxManager(counting, { ...config.sandbox, reapIntervalMs: 500, poolSize: 0, ...overrides }, Date.now, classOf);
   await sandboxes.start();
   const warm = createWarmSeats({ config: warmConfig, store, sandboxes, nodesOf: async () => 1, intervalMs: 250 });
@@ -63,7 +63,7 @@ afterEach(async () => {
     server.warm.stop();
   }
   await removeAllSandboxes();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -71,7 +71,7 @@ describe('a class that starts warm', () => {
   it('has its 30 seats warm before it starts, and 30 members joining at once get a prompt each from them', async () => {
     const startsAt = Date.now() + 300_000;
     const { counting, sandboxes, warm, harness } = await serve({ capacity: 30 }, { warmBeforeMs: 295_000, warmGraceMs: 60_000 });
-    const klass = newClass(30, startsAt);
+    const klass = await newClass(30, startsAt);
     await warm.update();
     // Not yet: warming begins 295 s before the start (30 starts take 30-40 s on two idle cores, minutes on a busy engine).
     expect(sandboxes.warmOf(klass.id)).toBeNull();
@@ -84,7 +84,7 @@ describe('a class that starts warm', () => {
     expect((await onEngine()).every((name) => new RegExp(`^course-warm-${klass.id}-[0-9a-f]{12}$`).test(name))).toBe(true);
 
     const tokens = Array.from({ length: 30 }, () => newSessionToken(config.secret));
-    tokens.forEach((token, i) => store.classes.join(klass.id, sessionOf(token), `Learner ${i + 1}`));
+    await Promise.all(tokens.map((token, i) => store.classes.join(klass.id, sessionOf(token), `Learner ${i + 1}`)));
     const began = Date.now();
     const learners = tokens.map((token) => harness.connect({ token, size }));
     await until(() => learners.every(prompted), 60_000);
@@ -100,7 +100,7 @@ describe('a class that starts warm', () => {
     const startsAt = Date.now() + 2_000;
     const warmConfig = { warmBeforeMs: 60_000, warmGraceMs: 40_000 };
     const first = await serve({ capacity: 10 }, warmConfig);
-    const klass = newClass(3, startsAt);
+    const klass = await newClass(3, startsAt);
     await first.warm.update();
     await until(() => first.warm.seats(klass.id)?.warm === 3, 90_000);
     kill(first);
@@ -115,7 +115,7 @@ describe('a class that starts warm', () => {
 
     // A member who joins late (after the start, within the grace time) takes one.
     const token = newSessionToken(config.secret);
-    store.classes.join(klass.id, sessionOf(token), 'Ann');
+    await store.classes.join(klass.id, sessionOf(token), 'Ann');
     const ann = second.harness.connect({ token, size });
     await until(() => prompted(ann), 30_000);
     expect(queued(ann)).toBe(false);
@@ -132,10 +132,10 @@ describe('a class that starts warm', () => {
 
   it('gives its warm seats back as soon as the class ends', async () => {
     const { sandboxes, warm } = await serve({ capacity: 10 }, { warmBeforeMs: 60_000, warmGraceMs: 60_000 });
-    const klass = newClass(2, Date.now() + 30_000);
+    const klass = await newClass(2, Date.now() + 30_000);
     await warm.update();
     await until(() => warm.seats(klass.id)?.warm === 2, 90_000);
-    store.classes.end(klass.id);
+    await store.classes.end(klass.id);
     await warm.update();
     expect(sandboxes.warmOf(klass.id)).toBeNull();
     await until(async () => (await onEngine()).length === 0, 30_000);
