@@ -1,0 +1,249 @@
+import '#server-only';
+import { randomBytes, randomInt } from 'node:crypto';
+import pg from 'pg';
+import type { CheckEvent, ClassRecord, ClassStore, Member, Progress, Store } from '.';
+
+/**
+ * Migrations in order; schema_version says how many have run. Append, never edit: a database made by an
+ * older version of the course is brought up to date on start. Times are epoch milliseconds, as in SQLite.
+ */
+const migrations = [
+  `CREATE TABLE passed_check (
+     learner TEXT NOT NULL,
+     lesson TEXT NOT NULL,
+     check_id TEXT NOT NULL,
+     passed_at BIGINT NOT NULL,
+     PRIMARY KEY (learner, lesson, check_id)
+   );
+   CREATE TABLE class (
+     id TEXT PRIMARY KEY,
+     title TEXT NOT NULL,
+     locale TEXT NOT NULL,
+     lessons JSONB NOT NULL,
+     code TEXT NOT NULL CONSTRAINT class_code_key UNIQUE,
+     capacity INTEGER NOT NULL,
+     created_at BIGINT NOT NULL,
+     starts_at BIGINT,
+     ends_at BIGINT,
+     ended_at BIGINT,
+     pinned TEXT
+   );
+   CREATE TABLE class_member (
+     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     class_id TEXT NOT NULL REFERENCES class (id),
+     learner TEXT NOT NULL,
+     name TEXT NOT NULL,
+     joined_at BIGINT NOT NULL,
+     UNIQUE (class_id, learner)
+   );
+   CREATE INDEX class_member_by_learner ON class_member (learner, joined_at);
+   -- seq keeps attempts made in the same millisecond in the order they were made.
+   CREATE TABLE check_attempt (
+     seq BIGINT GENERATED ALWAYS AS IDENTITY,
+     learner TEXT NOT NULL,
+     lesson TEXT NOT NULL,
+     check_id TEXT NOT NULL,
+     passed BOOLEAN NOT NULL,
+     at BIGINT NOT NULL
+   );
+   CREATE INDEX check_attempt_by_learner ON check_attempt (learner, at);`,
+];
+
+/** Any constant: every server of one course takes the same lock, so only the first to start migrates. */
+const migrationLock = 0x636f75727365; // "course"
+
+/** Join codes avoid characters that are easy to misread aloud or on a projector (0/O, 1/I/L). */
+const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const newCode = () => Array.from({ length: 6 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('');
+
+interface ClassRow {
+  id: string;
+  title: string;
+  locale: string;
+  lessons: string[];
+  code: string;
+  capacity: number;
+  created_at: number;
+  starts_at: number | null;
+  ends_at: number | null;
+  ended_at: number | null;
+  pinned: string | null;
+}
+
+const toClass = (row: ClassRow): ClassRecord => ({
+  id: row.id,
+  title: row.title,
+  locale: row.locale,
+  lessons: row.lessons,
+  code: row.code,
+  capacity: row.capacity,
+  createdAt: row.created_at,
+  startsAt: row.starts_at,
+  endsAt: row.ends_at,
+  endedAt: row.ended_at,
+  pinned: row.pinned,
+});
+
+type MemberRow = { id: number; learner: string; name: string; joined_at: number };
+const toMember = (row: MemberRow): Member => ({ id: row.id, learner: row.learner, name: row.name, joinedAt: row.joined_at });
+type EventRow = { learner: string; lesson: string; check_id: string; passed: boolean; at: number };
+const toEvent = (row: EventRow): CheckEvent => ({ learner: row.learner, lesson: row.lesson, check: row.check_id, passed: row.passed, at: row.at });
+
+/**
+ * The store in PostgreSQL, which several servers of the course can share: what one writes, the others
+ * read at once, and seats are counted under a lock on the class, so no class takes more than its capacity.
+ */
+export async function openPostgresStore(url: string, now: () => number = Date.now): Promise<Store> {
+  // BIGINT (times, member ids, counts) arrives as text, since it can exceed a JS number; epoch
+  // milliseconds and row counts never do. Set on this pool only, not for every pg user in the process.
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(pg.types.builtins.INT8, Number);
+  const pool = new pg.Pool({ connectionString: url, types });
+  // A connection the server dropped while idle (a restart, a failover) is replaced on the next query;
+  // without a listener its error would end the process.
+  pool.on('error', () => {});
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+
+  return {
+    async recordCheck(learner, lesson, check, ok) {
+      // One statement, so the attempt and the pass are written together or not at all.
+      await pool.query(
+        `WITH attempt AS (INSERT INTO check_attempt (learner, lesson, check_id, passed, at) VALUES ($1, $2, $3, $4, $5))
+         INSERT INTO passed_check (learner, lesson, check_id, passed_at) SELECT $1, $2, $3, $5 WHERE $4 ON CONFLICT DO NOTHING`,
+        [learner, lesson, check, ok, now()],
+      );
+    },
+    async progress(learner): Promise<Progress> {
+      const { rows } = await pool.query<{ lesson: string; check_id: string }>(
+        'SELECT lesson, check_id FROM passed_check WHERE learner = $1 ORDER BY passed_at, check_id',
+        [learner],
+      );
+      const byLesson: Record<string, string[]> = {};
+      for (const row of rows) (byLesson[row.lesson] ??= []).push(row.check_id);
+      return { passed: byLesson, last: rows.at(-1)?.lesson ?? null };
+    },
+    classes: classStore(pool, now),
+    close: () => pool.end(),
+  };
+}
+
+function classStore(pool: pg.Pool, now: () => number): ClassStore {
+  const classes = async (sql: string, values: unknown[]) => (await pool.query<ClassRow>(sql, values)).rows.map(toClass);
+  const oneClass = async (sql: string, values: unknown[]) => (await classes(sql, values))[0] ?? null;
+  const events = async (sql: string, values: unknown[]) => (await pool.query<EventRow>(sql, values)).rows.map(toEvent);
+
+  return {
+    async create(input) {
+      const id = randomBytes(16).toString('hex');
+      // Codes are few enough to collide now and then: draw again rather than fail.
+      for (let tries = 0; ; tries++) {
+        try {
+          return (await oneClass(
+            `INSERT INTO class (id, title, locale, lessons, code, capacity, created_at, starts_at, ends_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+            [id, input.title, input.locale, JSON.stringify(input.lessons), newCode(), input.capacity, now(), input.startsAt ?? null, input.endsAt],
+          ))!;
+        } catch (error) {
+          const { code, constraint } = error as { code?: string; constraint?: string };
+          if (code !== '23505' || constraint !== 'class_code_key' || tries > 20) throw error;
+        }
+      }
+    },
+    byId: (id) => oneClass('SELECT * FROM class WHERE id = $1', [id]),
+    byCode: (code) => oneClass('SELECT * FROM class WHERE code = $1', [code]),
+    join: (classId, learner, name) =>
+      transaction(pool, async (client): Promise<Member | 'full'> => {
+        // Every join to this class waits here for the one before it, on whichever server it runs, so
+        // the seats counted below are the seats taken.
+        const klass = await client.query<{ capacity: number }>('SELECT capacity FROM class WHERE id = $1 FOR UPDATE', [classId]);
+        if (!klass.rows[0]) return 'full';
+        const at = now();
+        const renamed = await client.query<MemberRow>(
+          'UPDATE class_member SET name = $3, joined_at = $4 WHERE class_id = $1 AND learner = $2 RETURNING id, learner, name, joined_at',
+          [classId, learner, name, at],
+        );
+        if (renamed.rows[0]) return toMember(renamed.rows[0]);
+        const seats = await client.query<{ n: number }>('SELECT count(*) AS n FROM class_member WHERE class_id = $1', [classId]);
+        if (seats.rows[0]!.n >= klass.rows[0].capacity) return 'full';
+        const added = await client.query<MemberRow>(
+          'INSERT INTO class_member (class_id, learner, name, joined_at) VALUES ($1, $2, $3, $4) RETURNING id, learner, name, joined_at',
+          [classId, learner, name, at],
+        );
+        return toMember(added.rows[0]!);
+      }),
+    async membership(learner) {
+      const { rows } = await pool.query<ClassRow & { member_id: number; learner: string; name: string; joined_at: number }>(
+        `SELECT c.*, m.id AS member_id, m.learner, m.name, m.joined_at FROM class_member m JOIN class c ON c.id = m.class_id
+         WHERE m.learner = $1 ORDER BY m.joined_at DESC, m.id DESC LIMIT 1`,
+        [learner],
+      );
+      const row = rows[0];
+      return row ? { class: toClass(row), member: toMember({ ...row, id: row.member_id }) } : null;
+    },
+    members: async (classId) =>
+      (await pool.query<MemberRow>('SELECT id, learner, name, joined_at FROM class_member WHERE class_id = $1 ORDER BY id', [classId])).rows.map(toMember),
+    pin: async (classId, lesson) => void (await pool.query('UPDATE class SET pinned = $2 WHERE id = $1', [classId, lesson])),
+    end: async (classId) => void (await pool.query('UPDATE class SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL', [classId, now()])),
+    startingBetween: (from, to) =>
+      classes('SELECT * FROM class WHERE ended_at IS NULL AND starts_at BETWEEN $1 AND $2 ORDER BY created_at, id', [from, to]),
+    due: (at) => classes('SELECT * FROM class WHERE ended_at IS NULL AND ends_at IS NOT NULL AND ends_at <= $1 ORDER BY created_at, id', [at]),
+    async liveCount(at) {
+      const { rows } = await pool.query<{ n: number }>(
+        'SELECT count(*) AS n FROM class WHERE ended_at IS NULL AND (starts_at IS NULL OR starts_at <= $1) AND (ends_at IS NULL OR ends_at > $1)',
+        [at],
+      );
+      return rows[0]!.n;
+    },
+    attempts: (classId) =>
+      events(
+        `SELECT a.learner, a.lesson, a.check_id, a.passed, a.at FROM check_attempt a
+         JOIN class_member m ON m.learner = a.learner JOIN class c ON c.id = m.class_id
+         WHERE c.id = $1 AND a.at >= c.created_at ORDER BY a.at, a.seq`,
+        [classId],
+      ),
+    passes: (classId) =>
+      events(
+        `SELECT p.learner, p.lesson, p.check_id, true AS passed, p.passed_at AS at FROM passed_check p
+         JOIN class_member m ON m.learner = p.learner WHERE m.class_id = $1 ORDER BY p.passed_at, p.learner, p.lesson, p.check_id`,
+        [classId],
+      ),
+  };
+}
+
+async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+async function migrate(pool: pg.Pool) {
+  await transaction(pool, async (client) => {
+    // Servers starting at the same moment take turns; the later ones find the work done.
+    await client.query('SELECT pg_advisory_xact_lock($1)', [migrationLock]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_version');
+    const done = rows[0]?.version ?? 0;
+    if (done > migrations.length) {
+      const { rows: [here] } = await client.query<{ name: string }>('SELECT current_database() AS name');
+      throw new Error(`the store in database ${here?.name} was written by a newer version of the course (schema ${done})`);
+    }
+    if (done === migrations.length) return;
+    for (const sql of migrations.slice(done)) await client.query(sql);
+    if (rows[0]) await client.query('UPDATE schema_version SET version = $1', [migrations.length]);
+    else await client.query('INSERT INTO schema_version (version) VALUES ($1)', [migrations.length]);
+  });
+}
