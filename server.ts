@@ -11,7 +11,8 @@ import { createWarmSeats } from './lib/classes/warm';
 import { loadConfig } from './lib/server/config';
 import { learnerId, log } from './lib/server/log';
 import { createMetrics } from './lib/server/metrics';
-import { operatorRoutes } from './lib/server/operator';
+import { startAgent } from './lib/server/cell';
+import { createOperator } from './lib/server/operator';
 import { localeFromAcceptLanguage } from './lib/i18n';
 import { createPreview, previewPath, previewPrefix } from './lib/preview';
 import { RateLimiter } from './lib/server/rate-limit';
@@ -22,6 +23,7 @@ import { DaemonEvents } from './lib/sandbox/events';
 import { PortWatches } from './lib/sandbox/ports';
 import { StateWatches } from './lib/sandbox/state';
 import { Watchdog } from './lib/sandbox/watchdog';
+import { openPostgresStore } from './lib/store/postgres';
 import { openSqliteStore } from './lib/store/sqlite';
 import { SandboxFiles } from './lib/workspace/files';
 import { workspaceRoutes } from './lib/workspace/routes';
@@ -33,7 +35,9 @@ const app = next({ dev: config.dev, hostname: 'localhost', port: config.port });
 const handleNext = app.getRequestHandler();
 
 const engine = Engine.connect(config.engine);
-const store = openSqliteStore(path.join(config.stateDir, 'course.db'));
+const store = config.databaseUrl ? await openPostgresStore(config.databaseUrl) : openSqliteStore(path.join(config.stateDir, 'course.db'));
+// Servers sharing a database sign with one secret, so a learner's session is good on each of them.
+if (!config.secretFromEnvironment) config.secret = await store.sharedSecret(config.secret);
 // A learner may take the warm seats of the class they joined (see lib/classes/warm.ts).
 const sandboxes = new SandboxManager(engine, config.sandbox, Date.now, async (session) => (await store.classes.membership(session))?.class.id ?? null);
 // One `docker events` stream per sandbox, shared by its port watch, its Docker-state panels and its watchdog.
@@ -80,18 +84,21 @@ const preview = createPreview({
   locale: (request) => localeFromAcceptLanguage(request.headers['accept-language']),
 });
 let ready = false;
-const operator = operatorRoutes({
+// A draining cell takes no new learners and keeps its own until they leave (SIGUSR2; a restart opens it again).
+let draining = false;
+const operator = createOperator({
   capacity: config.sandbox.capacity,
   metricsToken: config.metricsToken,
   ready: () => ready,
   ping: () => engine.ping(),
   counts: () => sandboxes.counts,
   metrics,
+  cell: { name: config.cell.name, draining: () => draining },
 });
 // Every HTTP endpoint outside Next.js, in one table: the learner's API, classes, port previews, and the operators' health and metrics.
 // The workspace: the learner's files in their sandbox, for the editor beside the terminal.
 const workspace = workspaceRoutes({ secret: config.secret, sandboxes, files: new SandboxFiles(engine) });
-const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked, metrics, health }), ...workspace, ...classes.routes, ...preview.routes, ...operator], guard);
+const routes = createRouter([...apiRoutes({ config, engine, sandboxes, store, checked: classes.checked, metrics, health }), ...workspace, ...classes.routes, ...preview.routes, ...operator.routes], guard);
 const claimSandbox = claimOnPageLoad({ config, sandboxes });
 const gateway = createTerminalGateway({
   openShell: (...args) => engine.openShell(...args),
@@ -118,6 +125,8 @@ const frameAncestors = (url = '') => `frame-ancestors 'self'${url.startsWith('/e
 
 const server = createServer((request, response) => {
   response.setHeader('content-security-policy', frameAncestors(request.url));
+  // Which cell answered: for operators, and for HAProxy's tests.
+  if (config.cell.name) response.setHeader('x-course-cell', config.cell.name);
   if (routes(request, response)) return;
   claimSandbox(request);
   void handleNext(request, response);
@@ -134,6 +143,11 @@ server.listen(config.port, config.host, () => {
   ready = true;
   log.info('server.ready', { port: config.port, url: `http://localhost:${config.port}` });
 });
+const agent = config.cell.agentPort === null ? null : startAgent(config.cell.agentPort, config.host, operator.reading, (error) => log.error('cell.agent.failed', { error }));
+process.on('SIGUSR2', () => {
+  draining = true;
+  log.info('cell.draining', { cell: config.cell.name });
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
@@ -146,6 +160,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     classes.stop();
     warmSeats.stop();
     gateway.close();
+    agent?.close();
     server.close(() => void store.close().finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 2000).unref();
   });

@@ -17,6 +17,9 @@ ensure_build
 tree_unchanged "$before"
 step "lesson runner: every check fails before its step and passes after it"
 npx tsx scripts/lesson-runner.ts
+step "cells behind HAProxy, sharing PostgreSQL"
+need_package haproxy haproxy
+npx vitest run -c vitest.cells.config.ts
 step "browser tests"
 # Sandboxes that an earlier run's learners left would count against this run's capacity.
 bash scripts/engine/remove-sandboxes.sh e2e

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, mayScrape } from '@/lib/server/metrics';
-import { operatorRoutes } from '@/lib/server/operator';
+import { createOperator } from '@/lib/server/operator';
 import { createRouter } from '@/lib/server/routes';
 import { courseMetricNames } from './metric-names';
 
@@ -76,9 +76,9 @@ describe('the operators’ endpoints', () => {
   let ready = true;
   const servers: Server[] = [];
 
-  async function serve(metricsToken: string | null) {
+  async function serve(metricsToken: string | null, cell?: { name: string; draining: () => boolean }) {
     const metrics = createMetrics({ sandboxes: () => ({ leased: 2, pooled: 1, starting: 0, queued: 1 }), openSockets: () => 0, classesLive: () => 0 });
-    const routes = operatorRoutes({
+    const { routes } = createOperator({
       capacity: 10,
       metricsToken,
       ready: () => ready,
@@ -90,6 +90,7 @@ describe('the operators’ endpoints', () => {
       // One learner holds a lab of three, another a single sandbox.
       counts: () => ({ leased: 2, nodes: 4, pooled: 1, queued: 1, warm: 2 }),
       metrics,
+      cell,
       now: () => now,
     });
     const handle = createRouter(routes, { allowedOrigins: [], allow: () => true });
@@ -103,9 +104,12 @@ describe('the operators’ endpoints', () => {
 
   let open: string;
   let guarded: string;
+  let draining = false;
+  let cell: string;
   beforeAll(async () => {
     open = await serve(null);
     guarded = await serve('s3cret');
+    cell = await serve(null, { name: 'cell-1', draining: () => draining });
   });
   afterAll(() => servers.forEach((server) => server.close()));
 
@@ -121,6 +125,17 @@ describe('the operators’ endpoints', () => {
     now += 1;
     await fetch(`${open}/healthz`);
     expect(pings).toBe(2);
+  });
+
+  it('/healthz of a cell names it and says whether it takes new learners; draining, it is still healthy', async () => {
+    engineUp = true;
+    now += 10_000;
+    expect((await (await fetch(`${cell}/healthz`)).json()).cell).toEqual({ name: 'cell-1', state: 'open' });
+    draining = true;
+    const answer = await fetch(`${cell}/healthz`);
+    expect([answer.status, (await answer.json()).cell]).toEqual([200, { name: 'cell-1', state: 'draining' }]);
+    // A server of one machine says nothing of cells.
+    expect(await (await fetch(`${open}/healthz`)).json()).not.toHaveProperty('cell');
   });
 
   it('/healthz answers 503 when the engine does not answer, or answers too slowly, and when the server is not ready', async () => {

@@ -279,6 +279,15 @@ describe('the PostgreSQL store shared by several servers', () => {
     expect((await one.classes.passes(klass.id)).map((p) => p.check)).toEqual(['built']);
   });
 
+  it('gives every server the secret the first one offered, so a session signed on one is good on the others', async () => {
+    const [one, two] = await cells();
+    const [first, second] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+    const offered = await Promise.all([one.sharedSecret(first), two.sharedSecret(second)]);
+    expect(offered[0]).toEqual(offered[1]);
+    expect([first, second]).toContainEqual(offered[0]);
+    expect(await two.sharedSecret(Buffer.alloc(32, 3))).toEqual(offered[0]);
+  });
+
   it('never seats more learners than the class has seats, however many join at once on two servers', async () => {
     const [one, two] = await cells();
     const klass = await one.classes.create({ title: 'Rush', locale: 'en', lessons: ['m/one'], capacity: 5, endsAt: null });
@@ -310,7 +319,7 @@ describe('the PostgreSQL store shared by several servers', () => {
     expect(stores).toHaveLength(3);
     const schema = new URL(url).searchParams.get('options')!.split('=')[1];
     const { rows } = await admin!.query(`SELECT version FROM ${schema}.schema_version`);
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual([{ version: 2 }]);
   });
 
   it('refuses a database written by a newer version of the course', async () => {

@@ -12,9 +12,17 @@ export interface Config {
   allowedOrigins: string[];
   /** Other sites that may show lessons in an iframe (/embed/…); Content-Security-Policy frame-ancestors. */
   embedOrigins: string[];
-  /** Secret that signs session tokens; kept in the state directory so sessions survive restarts. */
+  /**
+   * Secret that signs session tokens; kept in the state directory so sessions survive restarts, or in the
+   * database that several servers share (server.ts). COURSE_SECRET, when set, is used everywhere as it is.
+   */
   secret: Buffer;
+  secretFromEnvironment: boolean;
   stateDir: string;
+  /** PostgreSQL for progress and classes (postgres://…), shared by every machine of the course; null: a SQLite file in the state directory. */
+  databaseUrl: string | null;
+  /** This server as one cell of several behind HAProxy: its name (null: the only server) and the port of its agent check. */
+  cell: { name: string | null; agentPort: number | null };
   engine: EngineConfig;
   sandbox: SandboxConfig;
   classes: {
@@ -98,6 +106,13 @@ function loadSecret(stateDir: string, env: Env): Buffer {
   }
 }
 
+/** A cell's name goes into HAProxy's cookie and routing rules: short, lower case, no spaces. */
+function cellName(value: string | undefined): string | null {
+  if (!value) return null;
+  if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(value)) throw new Error(`COURSE_CELL: "${value}" is not a cell name like cell-1 (lower-case letters, digits and -)`);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const port = number(env, 'PORT', 3000);
   const stateDir = path.resolve(env.COURSE_STATE_DIR || '.state');
@@ -113,7 +128,10 @@ export function loadConfig(env: Env = process.env): Config {
     allowedOrigins: origins?.length ? origins : [`http://localhost:${port}`, `http://127.0.0.1:${port}`],
     embedOrigins,
     secret: loadSecret(stateDir, env),
+    secretFromEnvironment: Boolean(env.COURSE_SECRET),
     stateDir,
+    databaseUrl: env.COURSE_DATABASE_URL || null,
+    cell: { name: cellName(env.COURSE_CELL), agentPort: env.COURSE_AGENT_PORT ? number(env, 'COURSE_AGENT_PORT', 0) : null },
     engine: {
       address: env.COURSE_ENGINE || 'unix:///run/docker-course/engine.sock',
       tlsDir: env.COURSE_ENGINE_TLS_DIR || null,

@@ -1,4 +1,5 @@
 import '#server-only';
+import { cellState, type CellReading } from './cell';
 import { reply } from './http';
 import { mayScrape, type Metrics } from './metrics';
 import type { Route } from './routes';
@@ -15,6 +16,8 @@ export interface OperatorDeps {
   /** `nodes`: sandboxes held by learners (each node of a lab counts). */
   counts: () => { leased: number; nodes: number; pooled: number; queued: number; warm: number };
   metrics: Pick<Metrics, 'render' | 'contentType'>;
+  /** This server's cell: its name (null on a course of one machine) and whether it is draining. */
+  cell?: { name: string | null; draining: () => boolean };
   now?: () => number;
 }
 
@@ -25,9 +28,10 @@ const pingTimeoutMs = 1500;
 
 /**
  * The operators' endpoints: `/healthz` for a load balancer (200 when the server is ready and its engine
- * answers, 503 otherwise) and `/metrics` for Prometheus. Neither names a learner.
+ * answers, 503 otherwise; with the cell's state) and `/metrics` for Prometheus. Neither names a learner.
+ * `reading` is what HAProxy's agent check is told (lib/server/cell.ts).
  */
-export function operatorRoutes({ capacity, metricsToken, ready, ping, counts, metrics, now = Date.now }: OperatorDeps): Route[] {
+export function createOperator({ capacity, metricsToken, ready, ping, counts, metrics, cell = { name: null, draining: () => false }, now = Date.now }: OperatorDeps) {
   let cached: { at: number; reachable: Promise<boolean> } | null = null;
   const engineReachable = () => {
     if (!cached || now() - cached.at >= pingCacheMs) {
@@ -40,20 +44,25 @@ export function operatorRoutes({ capacity, metricsToken, ready, ping, counts, me
     return cached.reachable;
   };
 
-  return [
+  /** Free: places a new learner could still have, after everyone holding or waiting for one and the seats kept warm for classes' members. */
+  const free = () => {
+    const { nodes, queued, warm } = counts();
+    return Math.max(0, capacity - nodes - warm - queued);
+  };
+  const reading = async (): Promise<CellReading> => ({ ready: ready(), engineReachable: await engineReachable(), draining: cell.draining(), free: free(), total: capacity });
+
+  const routes: Route[] = [
     {
       method: 'GET',
       path: '/healthz',
       handle: async ({ response }) => {
-        const reachable = await engineReachable();
-        const { leased, nodes, pooled, queued, warm } = counts();
-        const isReady = ready();
-        reply(response, isReady && reachable ? 200 : 503, {
-          ready: isReady,
-          engine: { reachable },
-          // Free: places a new learner could still have, after everyone holding or waiting for one and the
-          // seats kept warm for classes' members.
-          capacity: { total: capacity, leased, pooled, warm, queued, free: Math.max(0, capacity - nodes - warm - queued) },
+        const found = await reading();
+        const { leased, pooled, queued, warm } = counts();
+        reply(response, found.ready && found.engineReachable ? 200 : 503, {
+          ready: found.ready,
+          engine: { reachable: found.engineReachable },
+          capacity: { total: capacity, leased, pooled, warm, queued, free: found.free },
+          ...(cell.name !== null && { cell: { name: cell.name, state: cellState(found) } }),
         });
       },
     },
@@ -69,4 +78,5 @@ export function operatorRoutes({ capacity, metricsToken, ready, ping, counts, me
       },
     },
   ];
+  return { routes, reading };
 }

@@ -10,6 +10,11 @@ export interface Store {
   /** Every check the learner has passed, by lesson, and the lesson they last worked in. */
   progress(learner: string): Promise<Progress>;
   classes: ClassStore;
+  /**
+   * The secret that signs sessions, the same for every server sharing this store so that a learner's
+   * session is good on each: the stored one, or `candidate`, stored by the first server to ask.
+   */
+  sharedSecret(candidate: Buffer): Promise<Buffer>;
   close(): Promise<void>;
 }
 

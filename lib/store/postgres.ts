@@ -47,6 +47,11 @@ const migrations = [
      at BIGINT NOT NULL
    );
    CREATE INDEX check_attempt_by_learner ON check_attempt (learner, at);`,
+  // One row at most: the secret every server of the course signs sessions with.
+  `CREATE TABLE course_secret (
+     only_one BOOLEAN PRIMARY KEY DEFAULT true CHECK (only_one),
+     secret BYTEA NOT NULL
+   );`,
 ];
 
 /** Any constant: every server of one course takes the same lock, so only the first to start migrates. */
@@ -128,6 +133,11 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
       return { passed: byLesson, last: rows.at(-1)?.lesson ?? null };
     },
     classes: classStore(pool, now),
+    async sharedSecret(candidate) {
+      // Servers starting at once may all offer theirs; the first one stored is the one they all get.
+      await pool.query('INSERT INTO course_secret (secret) VALUES ($1) ON CONFLICT DO NOTHING', [candidate]);
+      return (await pool.query<{ secret: Buffer }>('SELECT secret FROM course_secret')).rows[0]!.secret;
+    },
     close: () => pool.end(),
   };
 }
