@@ -279,6 +279,23 @@ describe('the PostgreSQL store shared by several servers', () => {
     expect((await one.classes.passes(klass.id)).map((p) => p.check)).toEqual(['built']);
   });
 
+  it('carries class news from each server to the others, and not back to itself', async () => {
+    const [one, two] = await cells();
+    const heard: { by: string; news: unknown }[] = [];
+    one.news.listen((news) => heard.push({ by: 'one', news }));
+    two.news.listen((news) => heard.push({ by: 'two', news }));
+    await one.news.announce({ classId: 'c1', what: 'activity' });
+    await two.news.announce({ classId: 'c1', what: 'reset', member: 7 });
+    await vi.waitFor(() => expect(heard).toHaveLength(2));
+    // Nothing more comes: neither hears its own.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(heard).toHaveLength(2);
+    expect(heard).toEqual(expect.arrayContaining([
+      { by: 'two', news: { classId: 'c1', what: 'activity' } },
+      { by: 'one', news: { classId: 'c1', what: 'reset', member: 7 } },
+    ]));
+  });
+
   it('gives every server the secret the first one offered, so a session signed on one is good on the others', async () => {
     const [one, two] = await cells();
     const [first, second] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];

@@ -12,7 +12,7 @@ import { isLocale, localeFromAcceptLanguage } from '../i18n';
 import { format } from '../i18n/format';
 import { messages } from '../i18n/messages';
 import type { SandboxManager } from '../sandbox/manager';
-import type { ClassRecord, Store } from '../store';
+import type { ClassNewsItem, ClassRecord, Store } from '../store';
 
 export interface ClassesConfig {
   secret: Buffer;
@@ -58,11 +58,23 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   let streams = 0;
-  /** `activity` moves only the dashboard; `class` (a pin, the end) moves learners' pages too. */
+  /** `activity` moves only the dashboard; `class` (a pin, the end) moves learners' pages too, here and on the other servers. */
   const changed = (classId: string, what: 'activity' | 'class') => {
     changes.emit(`activity:${classId}`);
     if (what === 'class') changes.emit(`class:${classId}`);
+    tell({ classId, what });
   };
+  const tell = (news: ClassNewsItem) => void store.news.announce(news).catch((error: unknown) => log.error('classes.news.failed', { error }));
+  // A class's learners may be on other servers (cells): what happens there moves this server's pages, and
+  // its end and resets reach the learners whose sandboxes are here.
+  store.news.listen((news) => {
+    if (news.what === 'reset') return void resetHere(news.classId, news.member);
+    changes.emit(`activity:${news.classId}`);
+    if (news.what === 'class') {
+      changes.emit(`class:${news.classId}`);
+      void endHere(news.classId);
+    }
+  });
 
   async function dashboard(klass: ClassRecord): Promise<Dashboard> {
     return summarize({
@@ -88,8 +100,29 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
   async function end(klass: ClassRecord) {
     await store.classes.end(klass.id);
     changed(klass.id, 'class');
-    await warmSeats?.update();
-    await Promise.all((await store.classes.members(klass.id)).map((member) => sandboxes.reset(member.learner, 'classEnded')));
+    await endHere(klass.id);
+  }
+
+  /** A class that is over gives back its warm seats and the sandboxes of its members who are on this server. */
+  async function endHere(classId: string) {
+    try {
+      const klass = await store.classes.byId(classId);
+      if (!klass || !isOver(klass, now())) return;
+      await warmSeats?.update();
+      await Promise.all((await store.classes.members(classId)).map((member) => sandboxes.reset(member.learner, 'classEnded')));
+    } catch (error) {
+      log.error('classes.end.failed', { error });
+    }
+  }
+
+  /** A member's fresh sandbox, where their sandbox is: a server without it does nothing. */
+  async function resetHere(classId: string, memberId: number) {
+    try {
+      const member = (await store.classes.members(classId)).find((m) => m.id === memberId);
+      if (member) await sandboxes.reset(member.learner, 'instructorReset');
+    } catch (error) {
+      log.error('classes.reset.failed', { error });
+    }
   }
 
   /** Server-sent events: the current value at once, then again whenever it differs. */
@@ -175,7 +208,9 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     }
     const member = (await store.classes.members(klass.id)).find((m) => m.id === body.member);
     if (!member) throw new HttpError(404, wordsOf(klass).errors.noSuchMember);
-    await sandboxes.reset(member.learner, 'instructorReset');
+    // Done by the server that holds the member's sandbox, which may be another one.
+    await resetHere(klass.id, member.id);
+    tell({ classId: klass.id, what: 'reset', member: member.id });
     changed(klass.id, 'activity');
     reply(res, 204);
   }

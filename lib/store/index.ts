@@ -10,6 +10,8 @@ export interface Store {
   /** Every check the learner has passed, by lesson, and the lesson they last worked in. */
   progress(learner: string): Promise<Progress>;
   classes: ClassStore;
+  /** News of classes between the servers sharing this store: each hears the others', not its own. */
+  news: ClassNews;
   /**
    * The secret that signs sessions, the same for every server sharing this store so that a learner's
    * session is good on each: the stored one, or `candidate`, stored by the first server to ask.
@@ -80,4 +82,15 @@ export interface ClassStore {
   attempts(classId: string): Promise<CheckEvent[]>;
   /** The checks the class's learners have passed, at any time (a step done before the class still counts). */
   passes(classId: string): Promise<CheckEvent[]>;
+}
+
+/**
+ * What happened to a class, for every server to act on its own learners: `activity` moves dashboards,
+ * `class` (a pin, the end) moves learners' pages too, `reset` asks for one member's fresh sandbox.
+ */
+export type ClassNewsItem = { classId: string; what: 'activity' | 'class' } | { classId: string; what: 'reset'; member: number };
+
+export interface ClassNews {
+  announce(news: ClassNewsItem): Promise<void>;
+  listen(listener: (news: ClassNewsItem) => void): void;
 }

@@ -1,7 +1,7 @@
 import '#server-only';
 import { randomBytes, randomInt } from 'node:crypto';
 import pg from 'pg';
-import type { CheckEvent, ClassRecord, ClassStore, Member, Progress, Store } from '.';
+import type { CheckEvent, ClassNews, ClassNewsItem, ClassRecord, ClassStore, Member, Progress, Store } from '.';
 
 /**
  * Migrations in order; schema_version says how many have run. Append, never edit: a database made by an
@@ -114,6 +114,9 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
     throw error;
   }
 
+  const news = new PostgresNews(url, pool);
+  await news.start();
+
   return {
     async recordCheck(learner, lesson, check, ok) {
       // One statement, so the attempt and the pass are written together or not at all.
@@ -138,7 +141,11 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
       await pool.query('INSERT INTO course_secret (secret) VALUES ($1) ON CONFLICT DO NOTHING', [candidate]);
       return (await pool.query<{ secret: Buffer }>('SELECT secret FROM course_secret')).rows[0]!.secret;
     },
-    close: () => pool.end(),
+    news,
+    async close() {
+      await news.stop();
+      await pool.end();
+    },
   };
 }
 
@@ -223,6 +230,75 @@ function classStore(pool: pg.Pool, now: () => number): ClassStore {
         [classId],
       ),
   };
+}
+
+/** The channel every server of the course listens on. */
+const newsChannel = 'course_class_news';
+/** A listening connection that broke is made again after this long; news sent meanwhile is lost, and dashboards catch up at their next tick. */
+const relistenMs = 1000;
+
+/**
+ * Class news through PostgreSQL's NOTIFY: announced on the pool, heard on one connection kept for LISTEN.
+ * Each store signs what it sends, to leave out its own news.
+ */
+class PostgresNews implements ClassNews {
+  private readonly listeners: ((news: ClassNewsItem) => void)[] = [];
+  private readonly self = randomBytes(8).toString('hex');
+  private listening: pg.Client | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly url: string,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  async announce(news: ClassNewsItem) {
+    await this.pool.query('SELECT pg_notify($1, $2)', [newsChannel, JSON.stringify({ from: this.self, news })]);
+  }
+
+  listen(listener: (news: ClassNewsItem) => void) {
+    this.listeners.push(listener);
+  }
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.url });
+    client.on('notification', ({ payload }) => this.heard(payload));
+    client.on('error', () => this.lost(client));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${newsChannel}`);
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    this.listening = client;
+  }
+
+  async stop() {
+    this.stopped = true;
+    await this.listening?.end().catch(() => {});
+  }
+
+  private heard(payload: string | undefined) {
+    let sent: { from: string; news: ClassNewsItem };
+    try {
+      sent = JSON.parse(payload ?? '') as typeof sent;
+    } catch {
+      return;
+    }
+    if (sent.from === this.self) return;
+    for (const listener of this.listeners) listener(sent.news);
+  }
+
+  private lost(client: pg.Client) {
+    if (this.listening !== client || this.stopped) return;
+    this.listening = null;
+    const again = () => {
+      if (!this.stopped) this.start().catch(() => setTimeout(again, relistenMs).unref());
+    };
+    setTimeout(again, relistenMs).unref();
+  }
 }
 
 async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {

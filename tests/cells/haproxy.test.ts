@@ -133,16 +133,29 @@ describe('cells behind HAProxy', () => {
     expect([made.status, made.headers.get('x-course-cell')]).toEqual([201, 'cell-1']);
     const { code, teach } = (await made.json()) as { code: string; teach: string };
 
+    // The instructor's live dashboard, on cell-1, hears of a join on cell-2 from PostgreSQL, before its
+    // own refresh (every 5 s) would have found it.
+    const token = teach.split('#')[1]!;
+    const live = await instructor.get(`/api/teach/${token}/events`);
+    expect(live.headers.get('x-course-cell')).toBe('cell-1');
+    const events = live.body!.pipeThrough(new TextDecoderStream()).getReader();
+    const opened = Date.now();
+    expect((await events.read()).value).toContain('"learners":[]');
+
     const learner = learnerOn('cell-2');
     expect((await learner.post('/api/session')).status).toBe(204);
     const joined = await learner.post('/api/classes/join', { code, name: 'Ada' });
     expect([joined.status, joined.headers.get('x-course-cell')]).toEqual([200, 'cell-2']);
+    let seen = '';
+    while (!seen.includes('"Ada"')) seen += (await events.read()).value ?? '';
+    expect(Date.now() - opened).toBeLessThan(4500);
+    await events.cancel();
     // The session cell-2 signed is good on cell-1: every cell signs with the secret kept in the database.
     const there = await learner.get('/api/class?cell=cell-1');
     expect([there.headers.get('x-course-cell'), ((await there.json()) as { class: { title: string } | null }).class?.title]).toEqual(['cell-1', 'Across cells']);
 
     // The instructor's dashboard, on cell-1, has the learner who joined on cell-2.
-    const dashboard = await instructor.get(`/api/teach/${teach.split('#')[1]}`);
+    const dashboard = await instructor.get(`/api/teach/${token}`);
     expect(dashboard.headers.get('x-course-cell')).toBe('cell-1');
     expect(JSON.stringify(await dashboard.json())).toContain('"Ada"');
   });
