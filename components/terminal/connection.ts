@@ -1,5 +1,5 @@
 import 'client-only';
-import { ensureSession, forgetSession, socketProtocols } from '@/lib/client/session';
+import { ensureSession, forgetSession, socketProtocols, withCell } from '@/lib/client/session';
 import type { StateUpdate } from '@/lib/docker-state';
 import { CloseCode, closeReasonOf, socketPath, type SocketAddress, decodeServer, encodeClient, limits, Op, type ClientMessage, type CloseReason, type PublishedPort, type Size, type Status, type Trouble } from '@/lib/terminal-protocol';
 
@@ -178,7 +178,7 @@ export class TerminalConnection {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     // The size rides in the address, so the shell starts at it without waiting for a first frame.
     const size = this.size;
-    const path = socketPath({ ...this.address, ...(size && { size }) });
+    const path = withCell(socketPath({ ...this.address, ...(size && { size }) }));
     const socket = new WebSocket(`${scheme}://${location.host}${path}`, socketProtocols());
     socket.binaryType = 'arraybuffer';
     this.socket = socket;

@@ -67,7 +67,8 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics, 
         const lesson = new URL(request.url ?? '', 'http://course').searchParams.get('lesson');
         if (lesson) claimLesson(sandboxes, verifySessionToken(token, config.secret)!, lesson);
         // An embedded lesson keeps its token itself; a page of the course leaves it in the HttpOnly cookie.
-        if (request.headers['x-course-embed'] === '1') reply(response, 200, { token });
+        // With its cell: HAProxy's cookie does not reach an iframe, so the page names the cell itself.
+        if (request.headers['x-course-embed'] === '1') reply(response, 200, { token, cell: config.cell.name });
         else reply(response, 204);
       },
     },

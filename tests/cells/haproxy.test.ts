@@ -127,6 +127,19 @@ describe('cells behind HAProxy', () => {
     }
   });
 
+  it('keeps an embedded lesson, which has no cookies, on the cell its session names', async () => {
+    const embed = async (path: string, headers: Record<string, string>, method = 'GET') => fetch(origin + path, { method, headers: { origin, ...headers } });
+    const first = await embed('/api/session', { 'x-course-embed': '1' }, 'POST');
+    const { token, cell } = (await first.json()) as { token: string; cell: string };
+    expect(cell).toBe(first.headers.get('x-course-cell'));
+    const named = { authorization: `Bearer ${token}`, 'x-course-cell': cell };
+    const answered = await Promise.all(Array.from({ length: 6 }, async () => (await embed('/api/progress', named)).headers.get('x-course-cell')));
+    expect(answered).toEqual(Array(6).fill(cell));
+    // Without the cell, the same requests go round the cells.
+    const unnamed = await Promise.all(Array.from({ length: 6 }, async () => (await embed('/api/progress', { authorization: `Bearer ${token}` })).headers.get('x-course-cell')));
+    expect(new Set(unnamed)).toEqual(new Set(names));
+  });
+
   it('shares learners, their sessions and classes through PostgreSQL, whichever cell answers', async () => {
     const instructor = learnerOn('cell-1');
     const made = await instructor.post('/api/classes', { title: 'Across cells', locale: 'en', lessons: ['virtualization/from-vms-to-containers'] });
