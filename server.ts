@@ -60,6 +60,12 @@ sandboxes.on('started', (ms) => {
   log.info('sandbox.started', { ms });
 });
 sandboxes.on('ended', (session, reason) => log.info('lease.ended', { learner: learnerId(session), reason }));
+// Cells keep where each learner's sandbox is, for dashboards on the other cells.
+if (config.cell.name) {
+  const place = (session: string, nodes: number) => void store.placeLearner(session, config.cell.name!, nodes).catch((error: unknown) => log.error('cell.place.failed', { error }));
+  sandboxes.on('leased', place);
+  sandboxes.on('ended', (session) => place(session, 0));
+}
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
 const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret);
 // Per client address; a classroom of learners often shares one address, so a whole class fits in the burst.
@@ -67,7 +73,7 @@ const requests = new RateLimiter(20, 100);
 const guard = { allowedOrigins: config.allowedOrigins, allow: (request: IncomingMessage) => requests.allow(clientAddress(request)) };
 const warmSeats = createWarmSeats({ config: config.classes, store, sandboxes, nodesOf: (locale, lesson) => sandboxNodesOf(`/${locale}/${lesson}`) });
 const classes = createClasses({
-  config: { secret: config.secret, ...config.classes, maxCapacity: config.sandbox.capacity },
+  config: { secret: config.secret, ...config.classes, maxCapacity: config.sandbox.capacity, cell: config.cell.name },
   store,
   sandboxes,
   lessonsOf: lessonSteps,

@@ -17,7 +17,7 @@ const sandboxes = { lease: () => undefined, reset: async (learner: string, reaso
 let clock = Date.now();
 const origin = 'http://course.test';
 const classes = createClasses({
-  config: { secret: Buffer.from('s'.repeat(32)), stuckAfterMs: 300_000, defaultCapacity: 2, maxCapacity: 40 },
+  config: { secret: Buffer.from('s'.repeat(32)), stuckAfterMs: 300_000, defaultCapacity: 2, maxCapacity: 40, cell: null },
   store,
   sandboxes,
   lessonsOf: async (_, lessons) => (lessons.every((l) => l === 'm/one') ? lessons.map((lesson) => ({ lesson, title: 'One', steps: ['s1'] })) : null),

@@ -21,7 +21,7 @@ const input = (overrides: Partial<DashboardInput>): DashboardInput => ({
   ],
   passes: [],
   attempts: [],
-  nodesOf: (learner) => (learner === 'ann' ? 1 : 0),
+  sandboxOf: (learner) => ({ nodes: learner === 'ann' ? 1 : 0, cell: null }),
   now: 30 * minute,
   stuckAfterMs: 5 * minute,
   ...overrides,

@@ -296,6 +296,18 @@ describe('the PostgreSQL store shared by several servers', () => {
     ]));
   });
 
+  it('knows which cell holds each learner’s sandbox; a cell the learner left cannot clear the newer place', async () => {
+    const [one, two] = await cells();
+    expect(await two.learnerPlace('ann')).toBeNull();
+    await one.placeLearner('ann', 'cell-1', 1);
+    expect(await two.learnerPlace('ann')).toEqual({ cell: 'cell-1', nodes: 1 });
+    await two.placeLearner('ann', 'cell-2', 3);
+    await one.placeLearner('ann', 'cell-1', 0);
+    expect(await one.learnerPlace('ann')).toEqual({ cell: 'cell-2', nodes: 3 });
+    await two.placeLearner('ann', 'cell-2', 0);
+    expect(await one.learnerPlace('ann')).toEqual({ cell: 'cell-2', nodes: 0 });
+  });
+
   it('gives every server the secret the first one offered, so a session signed on one is good on the others', async () => {
     const [one, two] = await cells();
     const [first, second] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
@@ -336,7 +348,7 @@ describe('the PostgreSQL store shared by several servers', () => {
     expect(stores).toHaveLength(3);
     const schema = new URL(url).searchParams.get('options')!.split('=')[1];
     const { rows } = await admin!.query(`SELECT version FROM ${schema}.schema_version`);
-    expect(rows).toEqual([{ version: 2 }]);
+    expect(rows).toEqual([{ version: 3 }]);
   });
 
   it('refuses a database written by a newer version of the course', async () => {

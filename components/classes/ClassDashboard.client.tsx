@@ -227,7 +227,7 @@ function WatchPanel({ t, terminal, token, learner, onClose }: { t: Messages['cla
     };
   }, []);
 
-  const watch = { classToken: token, member: String(learner.id) };
+  const watch = { classToken: token, member: String(learner.id), cell: learner.cell };
   return (
     <section aria-label={format(t.watching, { name: learner.name })} className="fixed inset-x-0 bottom-0 z-40 flex h-[45vh] flex-col border-t border-slate-700 bg-[#020617] text-slate-200" data-testid="watch">
       <div className="flex h-10 shrink-0 items-center gap-3 border-b border-slate-800 px-3 text-sm">

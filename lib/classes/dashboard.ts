@@ -26,6 +26,8 @@ export interface LearnerRow {
   stuckForMs: number | null;
   /** Machines in the learner's sandbox now: 0 without one, more in a lab. */
   nodes: number;
+  /** The cell that holds the sandbox, when the course runs on several (null on one server). */
+  cell: string | null;
 }
 
 export interface Dashboard {
@@ -45,7 +47,8 @@ export interface DashboardInput {
   members: Member[];
   passes: CheckEvent[];
   attempts: CheckEvent[];
-  nodesOf: (learner: string) => number;
+  /** Where each member's sandbox is: its machines (0: none) and its cell. */
+  sandboxOf: (learner: string) => { nodes: number; cell: string | null };
   warm?: WarmSeatCount | null;
   now: number;
   stuckAfterMs: number;
@@ -54,7 +57,7 @@ export interface DashboardInput {
 const keyOf = (lesson: string, step: string) => `${lesson}#${step}`;
 
 /** What the instructor sees, from what the store knows: pure, so every rule here is unit-tested. */
-export function summarize({ klass, lessons, members, passes, attempts, nodesOf, warm = null, now, stuckAfterMs }: DashboardInput): Dashboard {
+export function summarize({ klass, lessons, members, passes, attempts, sandboxOf, warm = null, now, stuckAfterMs }: DashboardInput): Dashboard {
   const steps = new Set(lessons.flatMap((l) => l.steps.map((s) => keyOf(l.lesson, s))));
   const inClass = (e: CheckEvent) => steps.has(keyOf(e.lesson, e.check));
 
@@ -81,7 +84,7 @@ export function summarize({ klass, lessons, members, passes, attempts, nodesOf, 
       passed,
       on: latest ? { lesson: latest.lesson, step: latest.check } : null,
       stuckForMs: stuckFor >= stuckAfterMs && since !== undefined ? stuckFor : null,
-      nodes: nodesOf(member.learner),
+      ...sandboxOf(member.learner),
     };
   });
   learners.sort((a, b) => b.done - a.done || a.name.localeCompare(b.name));

@@ -21,6 +21,8 @@ export interface ClassesConfig {
   /** Seats in a class unless the instructor asks for fewer; never more than the sandboxes there are. */
   defaultCapacity: number;
   maxCapacity: number;
+  /** This server's cell, when the course runs on several (null on one server). */
+  cell: string | null;
 }
 
 export interface ClassesDeps {
@@ -76,14 +78,23 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     }
   });
 
+  /** A member's sandbox: here, or on the cell the store says holds it. */
+  async function sandboxOf(learner: string): Promise<{ nodes: number; cell: string | null }> {
+    const here = sandboxes.lease(learner)?.nodes.length;
+    if (here || config.cell === null) return { nodes: here ?? 0, cell: config.cell };
+    return (await store.learnerPlace(learner)) ?? { nodes: 0, cell: null };
+  }
+
   async function dashboard(klass: ClassRecord): Promise<Dashboard> {
+    const members = await store.classes.members(klass.id);
+    const places = new Map(await Promise.all(members.map(async (m) => [m.learner, await sandboxOf(m.learner)] as const)));
     return summarize({
       klass,
       lessons: (await lessonsOf(klass.locale, klass.lessons)) ?? [],
-      members: await store.classes.members(klass.id),
+      members,
       passes: await store.classes.passes(klass.id),
       attempts: await store.classes.attempts(klass.id),
-      nodesOf: (learner) => sandboxes.lease(learner)?.nodes.length ?? 0,
+      sandboxOf: (learner) => places.get(learner)!,
       warm: warmSeats?.seats(klass.id) ?? null,
       now: now(),
       stuckAfterMs: config.stuckAfterMs,

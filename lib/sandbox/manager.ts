@@ -35,6 +35,8 @@ interface Events {
   /** The lease's warnings are over (more time, or activity after an idle warning): here are its deadlines now. */
   renewed: [session: string, deadlines: Deadlines];
   ended: [session: string, reason: EndReason];
+  /** The learner's sandbox is ready, or has grown: `nodes` machines now. */
+  leased: [session: string, nodes: number];
   /** A new sandbox became ready, after this long; for the operators' metrics. */
   started: [durationMs: number];
 }
@@ -259,6 +261,7 @@ export class SandboxManager extends EventEmitter<Events> {
     }
     const lease: Lease = { session, nodes: [first!], assignedAt, extendedMs: 0, lastActive: assignedAt, warned: new Set(), used: false };
     this.leases.set(session, lease);
+    this.emit('leased', session, 1);
     // Registered with the lease, so another tab of the lab waits for these nodes instead of asking again.
     if (more.length) void shared(this.growing, session, () => this.addNodes(lease, more)).catch(() => {});
     return lease;
@@ -277,6 +280,7 @@ export class SandboxManager extends EventEmitter<Events> {
       throw error;
     }
     lease.nodes.push(...ids);
+    this.emit('leased', lease.session, lease.nodes.length);
   }
 
   /**

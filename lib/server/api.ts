@@ -10,7 +10,7 @@ import type { ExtendRefusal, SandboxManager } from '../sandbox/manager';
 import type { Watchdog } from '../sandbox/watchdog';
 import type { Store } from '../store';
 import { maxLabNodes, rescues, type Rescue } from '../terminal-protocol';
-import { cookieHeader, newSessionToken, sessionCookie, sessionOf, sessionTokenOf, verifySessionToken } from './auth';
+import { cellCookie, cookieHeader, newSessionToken, sessionCookie, sessionOf, sessionTokenOf, verifySessionToken } from './auth';
 import type { Config } from './config';
 import type { Metrics } from './metrics';
 import { reply } from './http';
@@ -43,8 +43,14 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics, 
       // The private link that carries a learner's progress to another browser: it is their session token.
       method: 'GET',
       path: '/continue/:token',
-      handle: ({ request, response, params }) => {
-        if (verifySessionToken(params.token, config.secret)) response.setHeader('set-cookie', cookieHeader(request, sessionCookie, params.token!));
+      handle: async ({ request, response, params }) => {
+        const session = verifySessionToken(params.token, config.secret);
+        if (session) {
+          // On a course of several cells, back to the cell where the learner's sandbox is, if it has one.
+          const place = config.cell.name ? await store.learnerPlace(session) : null;
+          const cell = place?.nodes ? [cookieHeader(request, cellCookie, place.cell, { maxAgeSeconds: 86_400 })] : [];
+          response.setHeader('set-cookie', [cookieHeader(request, sessionCookie, params.token!), ...cell]);
+        }
         response.writeHead(303, { location: '/', 'cache-control': 'no-store' }).end();
       },
     },

@@ -38,6 +38,8 @@ export const classOfTeachToken = (token: string | undefined | null, secret: Buff
 export const previewToken = (secret: Buffer, containerId: string) => mac('preview', containerId, secret).slice(0, 32);
 
 export const sessionCookie = 'course_session';
+/** HAProxy's cookie naming a learner's cell (deploy/haproxy.cfg); the server sets it only to send a learner back to their sandbox's cell. */
+export const cellCookie = 'course_cell';
 /** The dashboard's cookie that lets an instructor open their learners' previews; one per class. */
 export const teachCookie = (classId: string) => `course_teach_${classId}`;
 /** The course's own cookies (session, instructor), which a previewed app of a learner has no business seeing. */

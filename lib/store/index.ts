@@ -10,6 +10,13 @@ export interface Store {
   /** Every check the learner has passed, by lesson, and the lesson they last worked in. */
   progress(learner: string): Promise<Progress>;
   classes: ClassStore;
+  /**
+   * Which cell holds a learner's sandbox, and its machines (0: none now), for servers that are cells of one
+   * course: a dashboard on one cell shows and opens the learners of the others. `nodes` 0 marks the
+   * learner gone from that cell only if it is still the one on record.
+   */
+  placeLearner(learner: string, cell: string, nodes: number): Promise<void>;
+  learnerPlace(learner: string): Promise<{ cell: string; nodes: number } | null>;
   /** News of classes between the servers sharing this store: each hears the others', not its own. */
   news: ClassNews;
   /**

@@ -52,6 +52,13 @@ const migrations = [
      only_one BOOLEAN PRIMARY KEY DEFAULT true CHECK (only_one),
      secret BYTEA NOT NULL
    );`,
+  // Where each learner's sandbox is, among the cells.
+  `CREATE TABLE learner_cell (
+     learner TEXT PRIMARY KEY,
+     cell TEXT NOT NULL,
+     nodes INTEGER NOT NULL,
+     at BIGINT NOT NULL
+   );`,
 ];
 
 /** Any constant: every server of one course takes the same lock, so only the first to start migrates. */
@@ -142,6 +149,21 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
       return (await pool.query<{ secret: Buffer }>('SELECT secret FROM course_secret')).rows[0]!.secret;
     },
     news,
+    async placeLearner(learner, cell, nodes) {
+      if (nodes > 0) {
+        await pool.query(
+          `INSERT INTO learner_cell (learner, cell, nodes, at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (learner) DO UPDATE SET cell = EXCLUDED.cell, nodes = EXCLUDED.nodes, at = EXCLUDED.at`,
+          [learner, cell, nodes, now()],
+        );
+      } else {
+        // A cell letting go of a learner who has moved on to another cell changes nothing.
+        await pool.query('UPDATE learner_cell SET nodes = 0, at = $3 WHERE learner = $1 AND cell = $2', [learner, cell, now()]);
+      }
+    },
+    async learnerPlace(learner) {
+      return (await pool.query<{ cell: string; nodes: number }>('SELECT cell, nodes FROM learner_cell WHERE learner = $1', [learner])).rows[0] ?? null;
+    },
     async close() {
       await news.stop();
       await pool.end();

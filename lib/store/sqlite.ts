@@ -107,8 +107,10 @@ export function openSqliteStore(file: string, now: () => number = Date.now): Sto
       return { passed: byLesson, last: last.get(learner)?.lesson ?? null };
     },
     classes,
-    // One server owns the file: there is no other to tell.
+    // One server owns the file: there is no other to tell, and every sandbox is its own.
     news: { announce: async () => {}, listen: () => {} },
+    placeLearner: async () => {},
+    learnerPlace: async () => null,
     // One server owns the file: its own secret (in the state directory) is the shared one.
     sharedSecret: async (candidate) => candidate,
     close: async () => void db.close(),

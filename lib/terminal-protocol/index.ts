@@ -50,7 +50,8 @@ export interface SocketAddress {
   nodes: number;
   node: number;
   /** An instructor's read-only view: their class token and the member id of the learner watched. */
-  watch?: { classToken: string; member: string };
+  /** An instructor's read-only view of a member's terminal; `cell` leads HAProxy to the member's cell. */
+  watch?: { classToken: string; member: string; cell?: string | null };
   /** The terminal's size when the page knows it before connecting: the shell starts at it without waiting for a frame. */
   size?: Size;
 }
@@ -64,6 +65,7 @@ export function socketPath({ tab, nodes, node, watch, size }: SocketAddress): st
   if (watch) {
     query.set('class', watch.classToken);
     query.set('member', watch.member);
+    if (watch.cell) query.set('cell', watch.cell);
   }
   return `${watch ? socketPaths.watch : socketPaths.terminal}?${query}`;
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdirSync, openSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +18,13 @@ const database = `cells_${randomBytes(4).toString('hex')}`;
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
 const children: Partial<Record<CellName | 'haproxy', ChildProcess>> = {};
 
+const instances = ['cells-1', 'cells-2'];
+/** Sandboxes the cells started (and a previous run left), gone from the engine. */
+const removeSandboxes = () => instances.forEach((instance) => execFileSync('bash', ['scripts/engine/remove-sandboxes.sh', instance], { stdio: 'inherit' }));
+
 function startCell(index: number) {
   const name = names[index]!;
-  const instance = `cells-${index + 1}`;
+  const instance = instances[index]!;
   rmSync(`.state/${instance}`, { recursive: true, force: true });
   children[name] = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     env: {
@@ -53,7 +57,8 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 class Learner {
   readonly cookies = new Map<string, string>();
   async get(path: string, headers: Record<string, string> = {}) {
-    return this.keep(await fetch(origin + path, { headers: { cookie: this.cookieHeader(), ...headers } }));
+    // A redirect is the learner's next request: its cookies come first.
+    return this.keep(await fetch(origin + path, { headers: { cookie: this.cookieHeader(), ...headers }, redirect: 'manual' }));
   }
   async post(path: string, body?: unknown) {
     const headers: Record<string, string> = { cookie: this.cookieHeader(), origin };
@@ -87,10 +92,13 @@ function learnerOn(cell: CellName) {
 }
 
 beforeAll(async () => {
+  mkdirSync('.state', { recursive: true });
+  const haproxyLog = openSync('.state/cells-haproxy.log', 'w');
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
+  removeSandboxes();
   startCell(0);
   startCell(1);
   children.haproxy = spawn('haproxy', ['-db', '-f', 'deploy/haproxy.cfg'], {
@@ -102,7 +110,8 @@ beforeAll(async () => {
       COURSE_AGENT_1: String(ports.agents[0]),
       COURSE_AGENT_2: String(ports.agents[1]),
     },
-    stdio: 'ignore',
+    // What HAProxy saw of the cells (up, down, drained), for a failure's reader.
+    stdio: ['ignore', haproxyLog, haproxyLog],
   });
   // Both cells ready, and HAProxy sending newcomers to each of them.
   await until(async () => ((await newcomersLandOn(6)).filter((cell, i, all) => cell && all.indexOf(cell) === i).length === 2 ? true : undefined), 'both cells behind HAProxy', 90_000);
@@ -110,6 +119,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const child of Object.values(children)) child?.kill('SIGKILL');
+  removeSandboxes();
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
@@ -167,10 +177,23 @@ describe('cells behind HAProxy', () => {
     const there = await learner.get('/api/class?cell=cell-1');
     expect([there.headers.get('x-course-cell'), ((await there.json()) as { class: { title: string } | null }).class?.title]).toEqual(['cell-1', 'Across cells']);
 
-    // The instructor's dashboard, on cell-1, has the learner who joined on cell-2.
-    const dashboard = await instructor.get(`/api/teach/${token}`);
-    expect(dashboard.headers.get('x-course-cell')).toBe('cell-1');
-    expect(JSON.stringify(await dashboard.json())).toContain('"Ada"');
+    // The learner's lesson starts a sandbox on cell-2; the instructor's dashboard, on cell-1, shows it
+    // there, so the instructor's view of that terminal can name its cell.
+    expect((await learner.post('/api/session?lesson=/en/virtualization/from-vms-to-containers')).status).toBe(204);
+    const ada = async () => {
+      const dashboard = await instructor.get(`/api/teach/${token}`);
+      expect(dashboard.headers.get('x-course-cell')).toBe('cell-1');
+      return ((await dashboard.json()) as { learners: { name: string; nodes: number; cell: string | null }[] }).learners.find((l) => l.name === 'Ada');
+    };
+    expect(await until(async () => ((await ada())?.nodes === 1 ? ada() : undefined), 'the sandbox of Ada on the dashboard', 90_000)).toMatchObject({ nodes: 1, cell: 'cell-2' });
+
+    // Her private continue link, opened in another browser through any cell, leads back to cell-2.
+    const { path } = (await (await learner.post('/api/learner/link')).json()) as { path: string };
+    for (const cell of names) {
+      const elsewhere = learnerOn(cell);
+      expect((await elsewhere.get(path, { 'x-course-cell': cell })).status).toBe(303);
+      expect(await elsewhere.cell()).toBe('cell-2');
+    }
   });
 
   it('a draining cell keeps its learners, takes no newcomers, and is reached by requests that name it', async () => {
