@@ -17,23 +17,7 @@ export async function classBench(baseUrl: string, serverPid: number, size: numbe
   const created = (await (await post('/api/classes', { title: 'Bench', locale: 'en', lessons: ['virtualization/from-vms-to-containers'], capacity: size })).json()) as { teach: string; code: string };
   const token = encodeURIComponent(decodeURIComponent(created.teach.split('#')[1]!));
 
-  // The dashboard's live stream, as the instructor's browser reads it.
-  const updates: { at: number; board: Dashboard }[] = [];
-  const stream = new AbortController();
-  const events = await fetch(`${baseUrl}/api/teach/${token}/events`, { signal: stream.signal });
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    const reader = events.body!.getReader();
-    for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      buffer += decoder.decode(read.value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const message = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (message.startsWith('data: ')) updates.push({ at: performance.now(), board: JSON.parse(message.slice(6)) as Dashboard });
-      }
-    }
-  })().catch(() => {});
+  const { updates, stream } = await dashboardStream(baseUrl, token);
 
   const start = performance.now();
   const readyAfter: number[] = [];
@@ -49,20 +33,7 @@ export async function classBench(baseUrl: string, serverPid: number, size: numbe
   const rss = rssOf(serverPid);
 
   // Each learner checks a step they have not done: the dashboard must count the failure.
-  const latencies: number[] = [];
-  for (const [i, learner] of learners.entries()) {
-    const sent = performance.now();
-    await post('/api/check', { path: lessonPath, id: 'debian-image' }, learner.cookie);
-    for (;;) {
-      const seen = updates.find((u) => u.at > sent && (u.board.failing[0]?.failures ?? 0) > i);
-      if (seen) {
-        latencies.push(seen.at - sent);
-        break;
-      }
-      if (performance.now() - sent > 10_000) throw new Error(`gave up after 10 s waiting for the dashboard to show learner ${i + 1}'s check`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
+  const latencies = await checkDelays(learners, updates, (cookie) => post('/api/check', { path: lessonPath, id: 'debian-image' }, cookie));
   const snapshotStart = performance.now();
   await fetch(`${baseUrl}/api/teach/${token}`).then((r) => r.json());
   const snapshot = performance.now() - snapshotStart;
@@ -115,4 +86,38 @@ export async function warmClassBench(baseUrl: string, size: number): Promise<Row
     { measure: `class of ${size} joining at once, warm: prompts / time to the last`, value: `${learners.length}/${size} in ${(percentile(readyAfter, 100) / 1000).toFixed(1)} s`, target: `${size} of ${size}, ≤ 5 s` },
     { measure: 'class, warm: peak load average (1 min) during the joining', value: load.toFixed(1), target: '' },
   ];
+}
+
+/** The dashboard's live stream, as the instructor's browser reads it: every picture, with when it came. */
+export async function dashboardStream(baseUrl: string, token: string, headers: Record<string, string> = {}) {
+  const updates: { at: number; board: Dashboard }[] = [];
+  const stream = new AbortController();
+  const events = await fetch(`${baseUrl}/api/teach/${token}/events`, { signal: stream.signal, headers });
+  void (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    const reader = events.body!.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      buffer += decoder.decode(read.value, { stream: true });
+      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+        const message = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        if (message.startsWith('data: ')) updates.push({ at: performance.now(), board: JSON.parse(message.slice(6)) as Dashboard });
+      }
+    }
+  })().catch(() => {});
+  return { updates, stream };
+}
+
+/** Each learner in turn fails a check the class has not passed; how long until the dashboard counts it. */
+export async function checkDelays(learners: { cookie: string }[], updates: { at: number; board: Dashboard }[], check: (cookie: string) => Promise<unknown>) {
+  const latencies: number[] = [];
+  const before = (updates.at(-1)?.board.failing[0]?.failures ?? 0);
+  for (const [i, learner] of learners.entries()) {
+    const sent = performance.now();
+    await check(learner.cookie);
+    const seen = await waitFor(`the dashboard to show learner ${i + 1}'s check`, () => updates.find((u) => u.at > sent && (u.board.failing[0]?.failures ?? 0) > before + i), 10_000, 5);
+    latencies.push(seen.at - sent);
+  }
+  return latencies;
 }

@@ -6,6 +6,7 @@ import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
 import { waitFor } from '../tests/wait-for';
 import { cachesBench } from './caches';
+import { cellsBench, storeWriteBench } from './cells';
 import { classBench, warmClassBench } from './class';
 import { labBench } from './lab';
 import { pageWeight, type Row } from './page-weight';
@@ -52,6 +53,7 @@ if (wanted('lab')) rows.push(...(await labBench(quick ? 2 : 10)));
 if (wanted('watchdog')) rows.push(...(await watchdogBench({ bombs: quick ? 1 : 5, idleSandboxes: quick ? 2 : 10, windowMs: quick ? 15_000 : 60_000 })));
 if (wanted('starts')) rows.push(...(await startsBench(quick ? 6 : 30, quick ? [1, 2, 4] : [1, 2, 3, 4, 6])));
 if (wanted('caches')) rows.push(...(await cachesBench()));
+if (wanted('cells')) rows.push(...(await storeWriteBench(quick ? 50 : 200)), ...(await cellsBench(quick ? 4 : 60)));
 printTable(rows);
 
 /** Serves the course on the benchmark's port for `measure`, then stops it and removes its sandboxes. */

@@ -9,10 +9,10 @@ import { mib, ms, percentile, rssOf } from './stats';
 const keystrokes = 200;
 
 /** A learner's socket to the server, as the browser opens it. */
-export async function openTerminal(baseUrl: string, tab: string, beforeOpening: (cookie: string) => Promise<void> = async () => {}) {
+export async function openTerminal(baseUrl: string, tab: string, beforeOpening: (cookie: string) => Promise<void> = async () => {}, cookie?: string) {
   const origin = baseUrl;
-  const response = await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { origin } });
-  const cookie = response.headers.get('set-cookie')!.split(';')[0]!;
+  // A new learner's cookies (their session, and behind HAProxy their cell), unless they come back with theirs.
+  cookie ??= (await fetch(`${baseUrl}/api/session`, { method: 'POST', headers: { origin } })).headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
   // A member of a class joins it first, so the warm seats of their class are theirs.
   await beforeOpening(cookie);
   const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/terminal?tab=${tab}`, { headers: { origin, cookie } });

@@ -17,8 +17,7 @@ export class CellCluster {
   private readonly ports: { haproxy: number; cells: number[]; agents: number[] };
   private readonly instances: string[];
   private readonly children = new Map<CellName | 'haproxy', ChildProcess>();
-  private readonly adminUrl = execFileSync('bash', ['scripts/postgres.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
-  private readonly database = `cells_${randomBytes(4).toString('hex')}`;
+  private database: ScratchDatabase | null = null;
 
   /** Ports from `basePort` on: HAProxy's, then the cells', then their agents'. */
   constructor(basePort: number, private readonly name = 'cells') {
@@ -28,9 +27,10 @@ export class CellCluster {
   }
 
   async start(settings: Record<string, string> = {}): Promise<void> {
-    await this.admin(`CREATE DATABASE ${this.database}`);
+    const database = await scratchDatabase('cells');
+    this.database = database;
     this.removeSandboxes();
-    cellNames.forEach((cell, i) => this.startCell(i, settings));
+    cellNames.forEach((cell, i) => this.startCell(i, database.url, settings));
     mkdirSync('.state', { recursive: true });
     // What HAProxy saw of the cells (up, down, drained), for a failure's reader.
     const log = openSync(`.state/${this.name}-haproxy.log`, 'w');
@@ -66,10 +66,10 @@ export class CellCluster {
   async stop(): Promise<void> {
     for (const child of this.children.values()) child.kill('SIGKILL');
     this.removeSandboxes();
-    await this.admin(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+    await this.database?.drop();
   }
 
-  private startCell(index: number, settings: Record<string, string>) {
+  private startCell(index: number, databaseUrl: string, settings: Record<string, string>) {
     const cell = cellNames[index]!;
     const instance = this.instances[index]!;
     rmSync(`.state/${instance}`, { recursive: true, force: true });
@@ -78,7 +78,7 @@ export class CellCluster {
       HOST: '127.0.0.1',
       COURSE_CELL: cell,
       COURSE_AGENT_PORT: String(this.ports.agents[index]),
-      COURSE_DATABASE_URL: Object.assign(new URL(this.adminUrl), { pathname: `/${this.database}` }).toString(),
+      COURSE_DATABASE_URL: databaseUrl,
       COURSE_ALLOWED_ORIGINS: this.origin,
       COURSE_STATE_DIR: `.state/${instance}`,
       COURSE_INSTANCE: instance,
@@ -93,15 +93,28 @@ export class CellCluster {
     for (const instance of this.instances) execFileSync('bash', ['scripts/engine/remove-sandboxes.sh', instance], { stdio: 'inherit' });
   }
 
-  private async admin(sql: string) {
-    const client = new pg.Client({ connectionString: this.adminUrl });
+}
+
+export interface ScratchDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A database of its own on the tests' PostgreSQL (scripts/postgres.sh), gone after `drop`. */
+export async function scratchDatabase(prefix: string): Promise<ScratchDatabase> {
+  const adminUrl = execFileSync('bash', ['scripts/postgres.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim().split('\n').at(-1)!;
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
     await client.connect();
     try {
       await client.query(sql);
     } finally {
       await client.end();
     }
-  }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  return { url: Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** A browser of its own: it keeps the cookies it is given, as HAProxy's and the course's. */
