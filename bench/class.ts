@@ -33,7 +33,7 @@ export async function classBench(baseUrl: string, serverPid: number, size: numbe
   const rss = rssOf(serverPid);
 
   // Each learner checks a step they have not done: the dashboard must count the failure.
-  const latencies = await checkDelays(learners, updates, (cookie) => post('/api/check', { path: lessonPath, id: 'debian-image' }, cookie));
+  const latencies = (await checkDelays(learners, updates, (cookie) => post('/api/check', { path: lessonPath, id: 'debian-image' }, cookie))).fromRequest;
   const snapshotStart = performance.now();
   await fetch(`${baseUrl}/api/teach/${token}`).then((r) => r.json());
   const snapshot = performance.now() - snapshotStart;
@@ -109,15 +109,20 @@ export async function dashboardStream(baseUrl: string, token: string, headers: R
   return { updates, stream };
 }
 
-/** Each learner in turn fails a check the class has not passed; how long until the dashboard counts it. */
+/**
+ * Each learner in turn fails a check the class has not passed; how long until the dashboard counts it,
+ * from the check's request (which includes asking the learner's daemon) and from its answer.
+ */
 export async function checkDelays(learners: { cookie: string }[], updates: { at: number; board: Dashboard }[], check: (cookie: string) => Promise<unknown>) {
-  const latencies: number[] = [];
-  const before = (updates.at(-1)?.board.failing[0]?.failures ?? 0);
+  const delays = { fromRequest: [] as number[], fromAnswer: [] as number[] };
+  const before = updates.at(-1)?.board.failing[0]?.failures ?? 0;
   for (const [i, learner] of learners.entries()) {
     const sent = performance.now();
     await check(learner.cookie);
+    const answered = performance.now();
     const seen = await waitFor(`the dashboard to show learner ${i + 1}'s check`, () => updates.find((u) => u.at > sent && (u.board.failing[0]?.failures ?? 0) > before + i), 10_000, 5);
-    latencies.push(seen.at - sent);
+    delays.fromRequest.push(seen.at - sent);
+    delays.fromAnswer.push(Math.max(0, seen.at - answered));
   }
-  return latencies;
+  return delays;
 }

@@ -16,6 +16,8 @@ export async function openTerminal(baseUrl: string, tab: string, beforeOpening: 
   // A member of a class joins it first, so the warm seats of their class are theirs.
   await beforeOpening(cookie);
   const ws = new WebSocket(`${baseUrl.replace('http', 'ws')}/ws/terminal?tab=${tab}`, { headers: { origin, cookie } });
+  // A refused or broken socket closes too, which is what the caller hears.
+  ws.on('error', () => {});
   // Its first frame is its size, which the shell starts at.
   ws.on('open', () => ws.send(encodeClient({ op: Op.resize, size: { cols: 120, rows: 40 } })));
   let listener: (text: string) => void = () => {};
