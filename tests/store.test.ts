@@ -1,3 +1,4 @@
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,8 @@ beforeAll(async () => {
   url.pathname = `/${runDatabase}`;
   runUrl = url.toString();
   admin = new pg.Pool({ connectionString: runUrl, max: 2 });
+  // A restart of PostgreSQL (a test below) breaks its idle connections: the next query makes a new one.
+  admin.on('error', () => {});
 });
 afterAll(async () => {
   await admin?.end();
@@ -350,6 +353,19 @@ describe('the PostgreSQL store shared by several servers', () => {
     const { rows } = await admin!.query(`SELECT version FROM ${schema}.schema_version`);
     expect(rows).toEqual([{ version: 3 }]);
   });
+
+  // The tests' own cluster (scripts/postgres.sh) can be restarted; a server given by COURSE_TEST_DATABASE_URL is left alone.
+  const ownCluster = execFileSync('pg_lsclusters', ['--no-header'], { encoding: 'utf8' }).split('\n').map((line) => line.trim().split(/\s+/)).find(([, name, port]) => name === 'course' && port === new URL(inject('databaseUrl')).port);
+  it.skipIf(!ownCluster || process.env.COURSE_TEST_DATABASE_URL)('keeps the checks passed while PostgreSQL restarts, and every class operation works again after it', async () => {
+    const [one, two] = await cells();
+    const klass = await one.classes.create({ title: 'Restart', locale: 'en', lessons: ['m/one'], capacity: 3, endsAt: null });
+    const restart = new Promise<void>((resolve, reject) => execFile('pg_ctlcluster', [ownCluster![0]!, 'course', 'restart', '--mode=fast'], (error) => (error ? reject(error) : resolve())));
+    // Sent while the server goes down and comes back: each waits for it, none is lost.
+    const passes = Array.from({ length: 10 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i * 150)).then(() => (i % 2 ? one : two).recordCheck(`learner-${i}`, 'm/one', 'built', true)));
+    await Promise.all([restart, ...passes]);
+    for (let i = 0; i < 10; i++) expect(await one.progress(`learner-${i}`)).toEqual({ passed: { 'm/one': ['built'] }, last: 'm/one' });
+    expect(await two.classes.join(klass.id, 'learner-0', 'Ann')).toMatchObject({ name: 'Ann' });
+  }, 60_000);
 
   it('refuses a database written by a newer version of the course', async () => {
     const url = await postgres.place();

@@ -64,6 +64,34 @@ const migrations = [
 /** Any constant: every server of one course takes the same lock, so only the first to start migrates. */
 const migrationLock = 0x636f75727365; // "course"
 
+/** How long an operation keeps trying while PostgreSQL is away (a restart, a failover) before it fails loudly. */
+const awayForAtMostMs = 15_000;
+/** Connection errors, and PostgreSQL's own for a server shutting down or starting: worth trying again. */
+const awayCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006']);
+const isAway = (error: unknown) => awayCodes.has((error as { code?: string }).code ?? '') || /Connection terminated/i.test((error as Error)?.message ?? '');
+
+/**
+ * Runs `work` again while PostgreSQL is away, for up to `awayForAtMostMs`: a passed check is never
+ * dropped by a restart, and after that long the caller gets the error (the learner's check says so).
+ */
+async function persistently<T>(work: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + awayForAtMostMs;
+  for (let waitMs = 100; ; waitMs = Math.min(2 * waitMs, 2000)) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isAway(error) || Date.now() + waitMs > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+    }
+  }
+}
+
+/** The pool as the store uses it: every query and transaction tried again while PostgreSQL is away. */
+interface Db {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
+}
+
 /** Join codes avoid characters that are easy to misread aloud or on a projector (0/O, 1/I/L). */
 const codeAlphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const newCode = () => Array.from({ length: 6 }, () => codeAlphabet[randomInt(codeAlphabet.length)]).join('');
@@ -121,20 +149,24 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
     throw error;
   }
 
-  const news = new PostgresNews(url, pool);
+  const db: Db = {
+    query: (text, values) => persistently(() => pool.query(text, values)),
+    transaction: (work) => persistently(() => transaction(pool, work)),
+  };
+  const news = new PostgresNews(url, db);
   await news.start();
 
   return {
     async recordCheck(learner, lesson, check, ok) {
       // One statement, so the attempt and the pass are written together or not at all.
-      await pool.query(
+      await db.query(
         `WITH attempt AS (INSERT INTO check_attempt (learner, lesson, check_id, passed, at) VALUES ($1, $2, $3, $4, $5))
          INSERT INTO passed_check (learner, lesson, check_id, passed_at) SELECT $1, $2, $3, $5 WHERE $4 ON CONFLICT DO NOTHING`,
         [learner, lesson, check, ok, now()],
       );
     },
     async progress(learner): Promise<Progress> {
-      const { rows } = await pool.query<{ lesson: string; check_id: string }>(
+      const { rows } = await db.query<{ lesson: string; check_id: string }>(
         'SELECT lesson, check_id FROM passed_check WHERE learner = $1 ORDER BY passed_at, check_id',
         [learner],
       );
@@ -142,27 +174,27 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
       for (const row of rows) (byLesson[row.lesson] ??= []).push(row.check_id);
       return { passed: byLesson, last: rows.at(-1)?.lesson ?? null };
     },
-    classes: classStore(pool, now),
+    classes: classStore(db, now),
     async sharedSecret(candidate) {
       // Servers starting at once may all offer theirs; the first one stored is the one they all get.
-      await pool.query('INSERT INTO course_secret (secret) VALUES ($1) ON CONFLICT DO NOTHING', [candidate]);
-      return (await pool.query<{ secret: Buffer }>('SELECT secret FROM course_secret')).rows[0]!.secret;
+      await db.query('INSERT INTO course_secret (secret) VALUES ($1) ON CONFLICT DO NOTHING', [candidate]);
+      return (await db.query<{ secret: Buffer }>('SELECT secret FROM course_secret')).rows[0]!.secret;
     },
     news,
     async placeLearner(learner, cell, nodes) {
       if (nodes > 0) {
-        await pool.query(
+        await db.query(
           `INSERT INTO learner_cell (learner, cell, nodes, at) VALUES ($1, $2, $3, $4)
            ON CONFLICT (learner) DO UPDATE SET cell = EXCLUDED.cell, nodes = EXCLUDED.nodes, at = EXCLUDED.at`,
           [learner, cell, nodes, now()],
         );
       } else {
         // A cell letting go of a learner who has moved on to another cell changes nothing.
-        await pool.query('UPDATE learner_cell SET nodes = 0, at = $3 WHERE learner = $1 AND cell = $2', [learner, cell, now()]);
+        await db.query('UPDATE learner_cell SET nodes = 0, at = $3 WHERE learner = $1 AND cell = $2', [learner, cell, now()]);
       }
     },
     async learnerPlace(learner) {
-      return (await pool.query<{ cell: string; nodes: number }>('SELECT cell, nodes FROM learner_cell WHERE learner = $1', [learner])).rows[0] ?? null;
+      return (await db.query<{ cell: string; nodes: number }>('SELECT cell, nodes FROM learner_cell WHERE learner = $1', [learner])).rows[0] ?? null;
     },
     async close() {
       await news.stop();
@@ -171,10 +203,10 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
   };
 }
 
-function classStore(pool: pg.Pool, now: () => number): ClassStore {
-  const classes = async (sql: string, values: unknown[]) => (await pool.query<ClassRow>(sql, values)).rows.map(toClass);
+function classStore(db: Db, now: () => number): ClassStore {
+  const classes = async (sql: string, values: unknown[]) => (await db.query<ClassRow>(sql, values)).rows.map(toClass);
   const oneClass = async (sql: string, values: unknown[]) => (await classes(sql, values))[0] ?? null;
-  const events = async (sql: string, values: unknown[]) => (await pool.query<EventRow>(sql, values)).rows.map(toEvent);
+  const events = async (sql: string, values: unknown[]) => (await db.query<EventRow>(sql, values)).rows.map(toEvent);
 
   return {
     async create(input) {
@@ -196,7 +228,7 @@ function classStore(pool: pg.Pool, now: () => number): ClassStore {
     byId: (id) => oneClass('SELECT * FROM class WHERE id = $1', [id]),
     byCode: (code) => oneClass('SELECT * FROM class WHERE code = $1', [code]),
     join: (classId, learner, name) =>
-      transaction(pool, async (client): Promise<Member | 'full'> => {
+      db.transaction(async (client): Promise<Member | 'full'> => {
         // Every join to this class waits here for the one before it, on whichever server it runs, so
         // the seats counted below are the seats taken.
         const klass = await client.query<{ capacity: number }>('SELECT capacity FROM class WHERE id = $1 FOR UPDATE', [classId]);
@@ -216,7 +248,7 @@ function classStore(pool: pg.Pool, now: () => number): ClassStore {
         return toMember(added.rows[0]!);
       }),
     async membership(learner) {
-      const { rows } = await pool.query<ClassRow & { member_id: number; learner: string; name: string; joined_at: number }>(
+      const { rows } = await db.query<ClassRow & { member_id: number; learner: string; name: string; joined_at: number }>(
         `SELECT c.*, m.id AS member_id, m.learner, m.name, m.joined_at FROM class_member m JOIN class c ON c.id = m.class_id
          WHERE m.learner = $1 ORDER BY m.joined_at DESC, m.id DESC LIMIT 1`,
         [learner],
@@ -225,14 +257,14 @@ function classStore(pool: pg.Pool, now: () => number): ClassStore {
       return row ? { class: toClass(row), member: toMember({ ...row, id: row.member_id }) } : null;
     },
     members: async (classId) =>
-      (await pool.query<MemberRow>('SELECT id, learner, name, joined_at FROM class_member WHERE class_id = $1 ORDER BY id', [classId])).rows.map(toMember),
-    pin: async (classId, lesson) => void (await pool.query('UPDATE class SET pinned = $2 WHERE id = $1', [classId, lesson])),
-    end: async (classId) => void (await pool.query('UPDATE class SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL', [classId, now()])),
+      (await db.query<MemberRow>('SELECT id, learner, name, joined_at FROM class_member WHERE class_id = $1 ORDER BY id', [classId])).rows.map(toMember),
+    pin: async (classId, lesson) => void (await db.query('UPDATE class SET pinned = $2 WHERE id = $1', [classId, lesson])),
+    end: async (classId) => void (await db.query('UPDATE class SET ended_at = $2 WHERE id = $1 AND ended_at IS NULL', [classId, now()])),
     startingBetween: (from, to) =>
       classes('SELECT * FROM class WHERE ended_at IS NULL AND starts_at BETWEEN $1 AND $2 ORDER BY created_at, id', [from, to]),
     due: (at) => classes('SELECT * FROM class WHERE ended_at IS NULL AND ends_at IS NOT NULL AND ends_at <= $1 ORDER BY created_at, id', [at]),
     async liveCount(at) {
-      const { rows } = await pool.query<{ n: number }>(
+      const { rows } = await db.query<{ n: number }>(
         'SELECT count(*) AS n FROM class WHERE ended_at IS NULL AND (starts_at IS NULL OR starts_at <= $1) AND (ends_at IS NULL OR ends_at > $1)',
         [at],
       );
@@ -271,11 +303,11 @@ class PostgresNews implements ClassNews {
 
   constructor(
     private readonly url: string,
-    private readonly pool: pg.Pool,
+    private readonly db: Db,
   ) {}
 
   async announce(news: ClassNewsItem) {
-    await this.pool.query('SELECT pg_notify($1, $2)', [newsChannel, JSON.stringify({ from: this.self, news })]);
+    await this.db.query('SELECT pg_notify($1, $2)', [newsChannel, JSON.stringify({ from: this.self, news })]);
   }
 
   listen(listener: (news: ClassNewsItem) => void) {
@@ -325,16 +357,19 @@ class PostgresNews implements ClassNews {
 
 async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // A connection that failed in a transaction is closed rather than given back: it may be broken.
+  let failed: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await work(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
+    failed = error as Error;
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
-    client.release();
+    client.release(failed);
   }
 }
 
