@@ -11,7 +11,7 @@ import { createWarmSeats } from './lib/classes/warm';
 import { loadConfig } from './lib/server/config';
 import { learnerId, log } from './lib/server/log';
 import { createMetrics } from './lib/server/metrics';
-import { startAgent } from './lib/server/cell';
+import { LearnerPlaces, startAgent } from './lib/server/cell';
 import { createOperator } from './lib/server/operator';
 import { localeFromAcceptLanguage } from './lib/i18n';
 import { createPreview, previewPath, previewPrefix } from './lib/preview';
@@ -60,11 +60,11 @@ sandboxes.on('started', (ms) => {
   log.info('sandbox.started', { ms });
 });
 sandboxes.on('ended', (session, reason) => log.info('lease.ended', { learner: learnerId(session), reason }));
-// Cells keep where each learner's sandbox is, for dashboards on the other cells.
-if (config.cell.name) {
-  const place = (session: string, nodes: number) => void store.placeLearner(session, config.cell.name!, nodes).catch((error: unknown) => log.error('cell.place.failed', { error }));
-  sandboxes.on('leased', place);
-  sandboxes.on('ended', (session) => place(session, 0));
+// Cells keep where each learner's sandbox is, for dashboards on the other cells and for learners who arrive from a lost one.
+const places = config.cell.name ? new LearnerPlaces(store, config.cell.name, (error) => log.error('cell.place.failed', { error })) : null;
+if (places) {
+  sandboxes.on('leased', (session, nodes) => places.leased(session, nodes));
+  sandboxes.on('ended', (session) => places.ended(session));
 }
 const clientAddress = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
 const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret);
@@ -115,6 +115,7 @@ const gateway = createTerminalGateway({
   previewUrl: (containerId, port) => previewPath(previewToken(config.secret, containerId), port),
   sessionOf: learnerOf,
   watchedSession: classes.watchedSession,
+  movedHere: places ? (session) => places.movedHere(session) : undefined,
   isAllowedOrigin: (origin) => origin !== undefined && config.allowedOrigins.includes(origin),
   connections: new RateLimiter(10, 60),
   clientAddress,

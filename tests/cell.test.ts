@@ -1,6 +1,6 @@
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentAnswer, cellState, startAgent, type CellReading } from '@/lib/server/cell';
+import { agentAnswer, cellState, LearnerPlaces, startAgent, type CellReading } from '@/lib/server/cell';
 
 const open: CellReading = { ready: true, engineReachable: true, draining: false, free: 30, total: 40 };
 
@@ -51,5 +51,53 @@ describe('the agent check port', () => {
     expect(errors).toHaveLength(1);
     reading = open;
     expect(await ask()).toBe('ready up 75%\n');
+  });
+});
+
+describe('where learners are among the cells', () => {
+  /** The shared store's record, as PostgreSQL keeps it (lib/store/postgres.ts), in memory. */
+  const store = () => {
+    const rows = new Map<string, { cell: string; nodes: number }>();
+    return {
+      rows,
+      placeLearner: async (learner: string, cell: string, nodes: number) => {
+        if (nodes > 0) rows.set(learner, { cell, nodes });
+        else if (rows.get(learner)?.cell === cell) rows.set(learner, { cell, nodes: 0 });
+      },
+      learnerPlace: async (learner: string) => rows.get(learner) ?? null,
+    };
+  };
+
+  it('tells once that a learner arrived from a cell that still held their sandbox, and records where they are now', async () => {
+    const shared = store();
+    shared.rows.set('ann', { cell: 'cell-1', nodes: 1 });
+    shared.rows.set('bo', { cell: 'cell-1', nodes: 0 });
+    shared.rows.set('cy', { cell: 'cell-2', nodes: 1 });
+    const here = new LearnerPlaces(shared, 'cell-2', () => {});
+    for (const learner of ['ann', 'bo', 'cy', 'dee']) here.leased(learner, 1);
+    expect(await Promise.all(['ann', 'bo', 'cy', 'dee'].map((learner) => here.movedHere(learner)))).toEqual([true, false, false, false]);
+    expect(await here.movedHere('ann')).toBe(false);
+    expect(shared.rows.get('ann')).toEqual({ cell: 'cell-2', nodes: 1 });
+    // A lab growing is the same sandbox; its end leaves the record at none here.
+    here.leased('dee', 3);
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(shared.rows.get('dee')).toEqual({ cell: 'cell-2', nodes: 3 });
+    here.ended('dee');
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(shared.rows.get('dee')).toEqual({ cell: 'cell-2', nodes: 0 });
+  });
+
+  it('says nothing of a sandbox that ended before its terminal asked, and nothing when the store fails', async () => {
+    const shared = store();
+    shared.rows.set('ann', { cell: 'cell-1', nodes: 1 });
+    const errors: unknown[] = [];
+    const here = new LearnerPlaces(shared, 'cell-2', (error) => errors.push(error));
+    here.leased('ann', 1);
+    here.ended('ann');
+    expect(await here.movedHere('ann')).toBe(false);
+    const broken = new LearnerPlaces({ ...shared, learnerPlace: () => Promise.reject(new Error('store away')) }, 'cell-2', (error) => errors.push(error));
+    broken.leased('bo', 1);
+    expect(await broken.movedHere('bo')).toBe(false);
+    expect(errors).toHaveLength(1);
   });
 });

@@ -64,6 +64,8 @@ function TroubleBody({ t, trouble }: { t: Words; trouble: Trouble }) {
       return <p>{format(t.memory.body, { size: binarySize(trouble.limitBytes) })}</p>;
     case 'daemon':
       return <p>{t.daemon.body}</p>;
+    case 'moved':
+      return <p>{t.moved.body}</p>;
     case 'disk':
       return (
         <>

@@ -193,6 +193,10 @@ export const en = {
         action: 'Start the Docker daemon',
         done: 'The Docker daemon is running again.',
       },
+      moved: {
+        title: 'A new sandbox',
+        body: 'Your sandbox was on one of the course’s servers, which has stopped, so this is a new sandbox on another one. Files, images and containers from before are gone; the steps you passed are kept.',
+      },
       working: 'Working…',
       failed: 'That did not work. Try again in a moment.',
       dismiss: 'Dismiss',

@@ -187,6 +187,10 @@ export const ko: Messages = {
         action: 'Docker 데몬 시작하기',
         done: 'Docker 데몬이 다시 실행 중입니다.',
       },
+      moved: {
+        title: '새 샌드박스',
+        body: '샌드박스가 있던 코스 서버 하나가 멈춰서, 다른 서버에 새 샌드박스를 만들었습니다. 이전의 파일, 이미지, 컨테이너는 없어졌지만 통과한 단계는 그대로 남아 있습니다.',
+      },
       working: '처리 중…',
       failed: '실패했습니다. 잠시 후 다시 시도하세요.',
       dismiss: '닫기',

@@ -1,5 +1,6 @@
 import '#server-only';
 import { createServer, type Server } from 'node:net';
+import type { Store } from '../store';
 
 /**
  * A cell is one course server with its own engine and sandboxes; HAProxy spreads new learners over the
@@ -59,4 +60,43 @@ export function startAgent(port: number, host: string, read: () => Promise<CellR
   server.on('error', onError);
   server.listen(port, host);
   return server;
+}
+
+type PlaceStore = Pick<Store, 'placeLearner' | 'learnerPlace'>;
+
+/**
+ * Where learners' sandboxes are among the cells, kept in the shared store as sandboxes come and go here;
+ * and who arrived with their last sandbox on another cell, which lost it (that cell stopped, and HAProxy
+ * sent them here), so their terminal can say why their sandbox is new.
+ */
+export class LearnerPlaces {
+  private readonly arrivals = new Map<string, Promise<boolean>>();
+
+  constructor(
+    private readonly store: PlaceStore,
+    private readonly cell: string,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** The learner's sandbox here is ready (`nodes` 1) or has grown. */
+  leased(session: string, nodes: number): void {
+    const placed = (nodes === 1 ? this.store.learnerPlace(session) : Promise.resolve(null)).then(async (before) => {
+      await this.store.placeLearner(session, this.cell, nodes);
+      return before !== null && before.cell !== this.cell && before.nodes > 0;
+    });
+    const arrived = placed.catch((error: unknown) => (this.onError(error), false));
+    if (nodes === 1) this.arrivals.set(session, arrived);
+  }
+
+  ended(session: string): void {
+    this.arrivals.delete(session);
+    this.store.placeLearner(session, this.cell, 0).catch(this.onError);
+  }
+
+  /** Whether the learner's new sandbox here replaces one a lost cell held; told once. */
+  async movedHere(session: string): Promise<boolean> {
+    const arrived = this.arrivals.get(session);
+    this.arrivals.delete(session);
+    return (await arrived) ?? false;
+  }
 }

@@ -27,6 +27,8 @@ export interface SocketDeps {
   previewUrl: (containerId: string, port: number) => string;
   /** Counts what terminals print, for the operators. */
   metrics?: Pick<Metrics, 'terminalOutput'>;
+  /** On a course of several cells: whether the learner's last sandbox was on a cell that lost it (told once per new sandbox). */
+  movedHere?: (session: string) => Promise<boolean>;
 }
 
 type Shell = Awaited<ReturnType<Engine['openShell']>>;
@@ -188,6 +190,7 @@ export class TerminalSocket {
     this.send({ op: Op.status, status: { state: 'ready', expiresAt, idleTimeoutMs: idleMs } });
     // A tab opened after a warning was given shows it too, with its "Add time" button.
     for (const warning of this.deps.sandboxes.warnings(lease)) this.send({ op: Op.status, status: { state: 'warning', ...warning } });
+    if (!this.watching) void this.deps.movedHere?.(this.session).then((moved) => moved && this.send({ op: Op.trouble, trouble: { kind: 'moved', active: true } }), () => {});
     this.early.drainInto(shell.stream);
     const { stream } = shell;
     // A size that changed while the shell started is applied once tmux has drawn, and so listens for it.

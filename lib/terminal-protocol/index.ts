@@ -108,7 +108,9 @@ export type Trouble =
   | { kind: 'processes'; active: boolean; limit: number }
   | { kind: 'memory'; active: boolean; limitBytes: number }
   | { kind: 'disk'; active: boolean; full: DiskArea[]; usage: DiskUsage | null }
-  | { kind: 'daemon'; active: boolean };
+  | { kind: 'daemon'; active: boolean }
+  /** The learner's sandbox was on another cell of the course, which stopped: the one they have now is new. */
+  | { kind: 'moved'; active: boolean };
 export type TroubleKind = Trouble['kind'];
 /** The sandbox's size-limited disks the learner writes to: their home folder, Docker's data, and /tmp. */
 export type DiskArea = 'home' | 'docker' | 'tmp';

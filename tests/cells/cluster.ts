@@ -59,6 +59,17 @@ export class CellCluster {
     return `http://127.0.0.1:${this.ports.cells[cellNames.indexOf(cell)]}`;
   }
 
+  /** Asks the cells' database directly, for what no endpoint says (where learners' sandboxes are). */
+  async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
+    const client = new pg.Client({ connectionString: this.database!.url });
+    await client.connect();
+    try {
+      return (await client.query<R>(sql, values)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+
   signal(cell: CellName, signal: 'SIGUSR2' | 'SIGKILL'): void {
     this.children.get(cell)?.kill(signal);
   }
@@ -139,7 +150,7 @@ export class Learner {
     return (await this.get('/api/progress')).headers.get('x-course-cell');
   }
 
-  private cookieHeader() {
+  cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 

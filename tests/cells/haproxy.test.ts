@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../wait-for';
+import WebSocket from 'ws';
+import { decodeServer, Op, socketPaths, socketProtocol, type Trouble } from '@/lib/terminal-protocol';
+import { waitFor, within } from '../wait-for';
 import { CellCluster, cellNames as names, Learner } from './cluster';
 
 /** Two real cells behind a real HAProxy, sharing a real PostgreSQL (./cluster.ts). The tests run in order: the fourth drains cell-1. */
@@ -97,11 +99,30 @@ describe('cells behind HAProxy', () => {
   });
 
   // cell-1 drains since the test before, so cell-2 is where newcomers go.
-  it('sends the learners of a cell that died to another cell', async () => {
+  it('sends the learners of a cell that died to another cell, whose terminal tells them their sandbox is new', async () => {
     const learner = learnerOn('cell-1');
-    expect(await learner.cell()).toBe('cell-1');
+    expect((await learner.post('/api/session?lesson=/en/virtualization/from-vms-to-containers')).status).toBe(204);
+    expect(learner.cookies.get('course_cell')).toBe('cell-1');
+    await until(async () => (await cluster.query(`SELECT 1 FROM learner_cell WHERE cell = 'cell-1' AND nodes > 0`)).length > 0, 'a sandbox on cell-1', 90_000);
+
     cluster.signal('cell-1', 'SIGKILL');
     await until(async () => (await learner.cell()) === 'cell-2', 'the learner sent to cell-2', 15_000);
     expect(learner.cookies.get('course_cell')).toBe('cell-2');
-  });
+
+    // Their terminal opens on cell-2, with a new sandbox, and says why it is new.
+    const ws = new WebSocket(`${origin.replace('http', 'ws')}${socketPaths.terminal}?tab=main`, [socketProtocol], { headers: { origin, cookie: learner.cookieHeader() } });
+    const told = new Promise<Trouble>((resolve, reject) => {
+      ws.on('message', (data: Buffer) => {
+        const message = decodeServer(new Uint8Array(data));
+        if (message.op === Op.trouble) resolve(message.trouble);
+      });
+      ws.on('close', (code) => reject(new Error(`the terminal closed (${code})`)));
+      ws.on('error', reject);
+    });
+    try {
+      expect(await within('the terminal’s notice', told, 120_000)).toEqual({ kind: 'moved', active: true });
+    } finally {
+      ws.close();
+    }
+  }, 240_000);
 });
