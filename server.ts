@@ -80,9 +80,11 @@ const classes = createClasses({
   sessionOf: learnerOf,
   warmSeats,
 });
+// A preview's address names the cell of its sandbox, so HAProxy sends an instructor on another cell there.
+const previewTokenOf = (containerId: string) => `${config.cell.name ? `${config.cell.name}.` : ''}${previewToken(config.secret, containerId)}`;
 const preview = createPreview({
   async resolve(token) {
-    const found = sandboxes.findNode((id) => previewToken(config.secret, id) === token);
+    const found = sandboxes.findNode((id) => previewTokenOf(id) === token);
     const address = found && (await engine.address(found.containerId, config.sandbox.network));
     return found && address ? { session: found.lease.session, address, ports: await ports.ports(found.containerId) } : null;
   },
@@ -112,7 +114,7 @@ const gateway = createTerminalGateway({
   ports,
   states,
   health,
-  previewUrl: (containerId, port) => previewPath(previewToken(config.secret, containerId), port),
+  previewUrl: (containerId, port) => previewPath(previewTokenOf(containerId), port),
   sessionOf: learnerOf,
   watchedSession: classes.watchedSession,
   movedHere: places ? (session) => places.movedHere(session) : undefined,

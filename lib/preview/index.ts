@@ -46,7 +46,8 @@ const refusals: Record<Refusal, { status: number }> = {
 const retries = 8;
 const retryMs = 250;
 
-const pathPattern = /^\/preview\/([A-Za-z0-9_-]{32})\/(\d{1,5})(\/.*)?$/;
+// The token, after the name of the cell that holds the sandbox where the course runs on several (HAProxy routes on it).
+const pathPattern = /^\/preview\/((?:[a-z0-9][a-z0-9-]{0,31}\.)?[A-Za-z0-9_-]{32})\/(\d{1,5})(\/.*)?$/;
 
 function refusalPage(reason: Refusal, locale: Locale) {
   const { title, text } = messages[locale].preview.refusals[reason];

@@ -38,6 +38,14 @@ describe('cells behind HAProxy', () => {
     expect(new Set(unnamed)).toEqual(new Set(names));
   });
 
+  it('sends a preview to the cell its address names, whatever cell the browser is on', async () => {
+    for (const [cell, other] of [names, [...names].reverse()]) {
+      const answer = await learnerOn(other!).get(`/preview/${cell}.${'a'.repeat(32)}/8080/`);
+      // No such sandbox: the cell says so, as the cell that would hold it.
+      expect([answer.status, answer.headers.get('x-course-cell')]).toEqual([404, cell]);
+    }
+  });
+
   it('shares learners, their sessions and classes through PostgreSQL, whichever cell answers', async () => {
     const instructor = learnerOn('cell-1');
     const made = await instructor.post('/api/classes', { title: 'Across cells', locale: 'en', lessons: ['virtualization/from-vms-to-containers'] });
