@@ -71,7 +71,7 @@ const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret
 // Per client address; a classroom of learners often shares one address, so a whole class fits in the burst.
 const requests = new RateLimiter(20, 100);
 const guard = { allowedOrigins: config.allowedOrigins, allow: (request: IncomingMessage) => requests.allow(clientAddress(request)) };
-const warmSeats = createWarmSeats({ config: config.classes, store, sandboxes, nodesOf: (locale, lesson) => sandboxNodesOf(`/${locale}/${lesson}`) });
+const warmSeats = createWarmSeats({ config: config.classes, store, sandboxes, nodesOf: (locale, lesson) => sandboxNodesOf(`/${locale}/${lesson}`), cell: config.cell.name });
 const classes = createClasses({
   config: { secret: config.secret, ...config.classes, maxCapacity: config.sandbox.capacity, cell: config.cell.name },
   store,

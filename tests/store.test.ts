@@ -115,7 +115,7 @@ for (const kind of [sqlite, postgres]) describe(`the ${kind.name} store`, () => 
     expect((await second.progress('a')).passed).toEqual({ 'basics/one': ['x'] });
     expect(await second.classes.byCode(klass.code)).toEqual({
       id: klass.id, title: 'Kept', locale: 'ko', lessons: ['basics/one', 'basics/two'], code: klass.code, capacity: 4,
-      createdAt: 1000, startsAt: 2000, endsAt: 9000, endedAt: null, pinned: null,
+      createdAt: 1000, startsAt: 2000, endsAt: 9000, endedAt: null, pinned: null, cell: null,
     });
     expect(await second.classes.members(klass.id)).toEqual([{ id: expect.any(Number), learner: 'a', name: 'Ann', joinedAt: 1000 }]);
   });
@@ -272,7 +272,8 @@ describe('the PostgreSQL store shared by several servers', () => {
     const [one, two] = await cells();
     await one.recordCheck('ann', 'm/one', 'built', true);
     expect(await two.progress('ann')).toEqual({ passed: { 'm/one': ['built'] }, last: 'm/one' });
-    const klass = await two.classes.create({ title: 'Shared', locale: 'en', lessons: ['m/one'], capacity: 3, endsAt: null });
+    const klass = await two.classes.create({ title: 'Shared', locale: 'en', lessons: ['m/one'], capacity: 3, endsAt: null, cell: 'cell-2' });
+    expect(klass.cell).toBe('cell-2');
     expect(await one.classes.byCode(klass.code)).toEqual(klass);
     const ann = await one.classes.join(klass.id, 'ann', 'Ann');
     expect(await two.classes.members(klass.id)).toEqual([ann]);
@@ -351,7 +352,7 @@ describe('the PostgreSQL store shared by several servers', () => {
     expect(stores).toHaveLength(3);
     const schema = new URL(url).searchParams.get('options')!.split('=')[1];
     const { rows } = await admin!.query(`SELECT version FROM ${schema}.schema_version`);
-    expect(rows).toEqual([{ version: 3 }]);
+    expect(rows).toEqual([{ version: 4 }]);
   });
 
   // The tests' own cluster (scripts/postgres.sh) can be restarted; a server given by COURSE_TEST_DATABASE_URL is left alone.

@@ -99,3 +99,17 @@ describe('warm seats of classes', () => {
     expect(sandboxes.given.has('f'.repeat(32))).toBe(true);
   });
 });
+
+describe('warm seats on cells', () => {
+  it('warms on each cell only the classes made on it', async () => {
+    const [mine, theirs] = [await make(['m/single'], clock + minute, 4), await make(['m/single'], clock + minute, 4)];
+    // As PostgreSQL gives them to the cells (SQLite, of one server, keeps no cell).
+    const cellOf: Record<string, string> = { [mine.id]: 'cell-1', [theirs.id]: 'cell-2' };
+    const shared: Store = { ...store, classes: { ...store.classes, startingBetween: async (from, to) => (await store.classes.startingBetween(from, to)).map((klass) => ({ ...klass, cell: cellOf[klass.id]! })) } };
+    const onCell = createWarmSeats({ config: { warmBeforeMs: 10 * minute, warmGraceMs: 15 * minute }, store: shared, sandboxes, nodesOf: async () => 1, cell: 'cell-1', now: () => clock });
+    await onCell.update();
+    onCell.stop();
+    expect(sandboxes.wanted.get(mine.id)).toBe(4);
+    expect(sandboxes.wanted.has(theirs.id)).toBe(false);
+  });
+});

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOver, joinInput, joinRefusals, maxEndHours, newClassInput, normalizeCode, type JoinRefusal } from '.';
 import { summarize, type Dashboard, type LessonSteps } from './dashboard';
 import type { WarmSeats } from './warm';
-import { classOfTeachToken, cookieHeader, readCookie, teachCookie, teachToken } from '../server/auth';
+import { cellCookie, classOfTeachToken, cookieHeader, readCookie, teachCookie, teachToken } from '../server/auth';
 import { reply } from '../server/http';
 import { log } from '../server/log';
 import { HttpError, type Route, type RouteContext } from '../server/routes';
@@ -77,6 +77,8 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
       void endHere(news.classId);
     }
   });
+
+  const hasSandbox = async (learner: string) => (await sandboxOf(learner)).nodes > 0;
 
   /** A member's sandbox: here, or on the cell the store says holds it. */
   async function sandboxOf(learner: string): Promise<{ nodes: number; cell: string | null }> {
@@ -181,7 +183,7 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     if (startsAt !== null && (startsAt < now() - 60_000 || startsAt > now() + maxEndHours * 3_600_000)) throw new HttpError(400, t.startOutOfRange);
     // The hours count from the start, when there is one.
     const endsAt = hours ? Math.max(now(), startsAt ?? 0) + hours * 3_600_000 : null;
-    const klass = await store.classes.create({ title, locale, lessons, capacity, startsAt, endsAt });
+    const klass = await store.classes.create({ title, locale, lessons, capacity, startsAt, endsAt, cell: config.cell });
     void warmSeats?.update();
     reply(res, 201, { teach: `/${locale}/teach/class#${teachToken(klass.id, config.secret)}`, code: klass.code, join: `/join/${klass.code}` });
   }
@@ -195,6 +197,8 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     if (isOver(klass, now())) return refuse('ended');
     const member = await store.classes.join(klass.id, learner, parsed.data.name);
     if (member === 'full') return refuse('full');
+    // The class's seats are warm on the cell it was made on: a member with no sandbox yet goes there.
+    if (klass.cell && klass.cell !== config.cell && !(await hasSandbox(learner))) res.setHeader('set-cookie', cookieHeader(request, cellCookie, klass.cell, { maxAgeSeconds: 86_400 }));
     changed(klass.id, 'activity');
     // The seat this member takes is one fewer to keep warm.
     void warmSeats?.update();

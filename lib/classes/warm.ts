@@ -23,6 +23,8 @@ export interface WarmSeatsDeps {
   sandboxes: Pick<SandboxManager, 'warm' | 'unwarm' | 'warmOf' | 'warmClasses'>;
   /** Sandboxes one learner needs in a lesson (`module/lesson`): 1, a lab's nodes, 0 for none; null when it is no lesson. */
   nodesOf: (locale: string, lesson: string) => Promise<number | null>;
+  /** This server's cell: it warms the seats of the classes made on it only (null on one server: all). */
+  cell?: string | null;
   now?: () => number;
   /** How often the classes to warm are looked for. */
   intervalMs?: number;
@@ -38,7 +40,7 @@ export type WarmSeats = ReturnType<typeof createWarmSeats>;
  * go when the class ends. The seats live in the sandbox supply, which starts them paced and below
  * learners who wait; this only says how many each class wants.
  */
-export function createWarmSeats({ config, store, sandboxes, nodesOf, now = Date.now, intervalMs = 5000 }: WarmSeatsDeps) {
+export function createWarmSeats({ config, store, sandboxes, nodesOf, cell = null, now = Date.now, intervalMs = 5000 }: WarmSeatsDeps) {
   /** Sandboxes per seat of each class being warmed. */
   const perSeat = new Map<string, number>();
   const pass: { running: Promise<void> | null; next: Promise<void> | null } = { running: null, next: null };
@@ -51,7 +53,8 @@ export function createWarmSeats({ config, store, sandboxes, nodesOf, now = Date.
     const keep = new Set<string>();
     // Both ends inclusive: the grace time is over at its last millisecond, the warming begins at its first.
     for (const klass of await store.classes.startingBetween(at - config.warmGraceMs + 1, at + config.warmBeforeMs)) {
-      const nodes = isOver(klass, at) ? 0 : await nodesPerSeat(klass);
+      const elsewhere = cell !== null && klass.cell !== null && klass.cell !== cell;
+      const nodes = isOver(klass, at) || elsewhere ? 0 : await nodesPerSeat(klass);
       if (!nodes) continue;
       keep.add(klass.id);
       perSeat.set(klass.id, nodes);

@@ -48,6 +48,8 @@ export interface ClassRecord {
   endedAt: number | null;
   /** The lesson the instructor has pinned: where "the class is". */
   pinned: string | null;
+  /** The cell the class was made on, where its seats are kept warm and its learners are sent (null on one server). */
+  cell: string | null;
 }
 
 export interface Member {
@@ -66,7 +68,7 @@ export interface CheckEvent {
   at: number;
 }
 
-export type NewClass = Pick<ClassRecord, 'title' | 'locale' | 'lessons' | 'capacity' | 'endsAt'> & { startsAt?: number | null };
+export type NewClass = Pick<ClassRecord, 'title' | 'locale' | 'lessons' | 'capacity' | 'endsAt'> & { startsAt?: number | null; cell?: string | null };
 
 export interface ClassStore {
   create(input: NewClass): Promise<ClassRecord>;

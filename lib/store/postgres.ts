@@ -59,6 +59,8 @@ const migrations = [
      nodes INTEGER NOT NULL,
      at BIGINT NOT NULL
    );`,
+  // The cell a class was made on, which keeps its seats warm.
+  `ALTER TABLE class ADD COLUMN cell TEXT`,
 ];
 
 /** Any constant: every server of one course takes the same lock, so only the first to start migrates. */
@@ -108,6 +110,7 @@ interface ClassRow {
   ends_at: number | null;
   ended_at: number | null;
   pinned: string | null;
+  cell: string | null;
 }
 
 const toClass = (row: ClassRow): ClassRecord => ({
@@ -122,6 +125,7 @@ const toClass = (row: ClassRow): ClassRecord => ({
   endsAt: row.ends_at,
   endedAt: row.ended_at,
   pinned: row.pinned,
+  cell: row.cell,
 });
 
 type MemberRow = { id: number; learner: string; name: string; joined_at: number };
@@ -215,9 +219,9 @@ function classStore(db: Db, now: () => number): ClassStore {
       for (let tries = 0; ; tries++) {
         try {
           return (await oneClass(
-            `INSERT INTO class (id, title, locale, lessons, code, capacity, created_at, starts_at, ends_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
-            [id, input.title, input.locale, JSON.stringify(input.lessons), newCode(), input.capacity, now(), input.startsAt ?? null, input.endsAt],
+            `INSERT INTO class (id, title, locale, lessons, code, capacity, created_at, starts_at, ends_at, cell)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+            [id, input.title, input.locale, JSON.stringify(input.lessons), newCode(), input.capacity, now(), input.startsAt ?? null, input.endsAt, input.cell ?? null],
           ))!;
         } catch (error) {
           const { code, constraint } = error as { code?: string; constraint?: string };

@@ -70,7 +70,7 @@ interface ClassRow {
 
 const toClass = (row: ClassRow | undefined): ClassRecord | null =>
   row
-    ? { id: row.id, title: row.title, locale: row.locale, lessons: JSON.parse(row.lessons) as string[], code: row.code, capacity: row.capacity, createdAt: row.created_at, startsAt: row.starts_at, endsAt: row.ends_at, endedAt: row.ended_at, pinned: row.pinned }
+    ? { id: row.id, title: row.title, locale: row.locale, lessons: JSON.parse(row.lessons) as string[], code: row.code, capacity: row.capacity, createdAt: row.created_at, startsAt: row.starts_at, endsAt: row.ends_at, endedAt: row.ended_at, pinned: row.pinned, cell: null }
     : null;
 
 type MemberRow = { id: number; learner: string; name: string; joined_at: number };

@@ -51,38 +51,46 @@ describe('cells behind HAProxy', () => {
     const made = await instructor.post('/api/classes', { title: 'Across cells', locale: 'en', lessons: ['virtualization/from-vms-to-containers'] });
     expect([made.status, made.headers.get('x-course-cell')]).toEqual([201, 'cell-1']);
     const { code, teach } = (await made.json()) as { code: string; teach: string };
-
-    // The instructor's live dashboard, on cell-1, hears of a join on cell-2 from PostgreSQL, before its
-    // own refresh (every 5 s) would have found it.
     const token = teach.split('#')[1]!;
+
+    // Ada is at work on cell-2 already: her lesson has started her sandbox there.
+    const learner = learnerOn('cell-2');
+    expect((await learner.post('/api/session?lesson=/en/virtualization/from-vms-to-containers')).status).toBe(204);
+    await until(async () => (await cluster.query(`SELECT 1 FROM learner_cell WHERE cell = 'cell-2' AND nodes > 0`)).length > 0, 'a sandbox on cell-2', 90_000);
+
+    // The instructor's live dashboard, on cell-1, hears of her joining on cell-2 from PostgreSQL, before
+    // its own refresh (every 5 s) would have found it.
     const live = await instructor.get(`/api/teach/${token}/events`);
     expect(live.headers.get('x-course-cell')).toBe('cell-1');
     const events = live.body!.pipeThrough(new TextDecoderStream()).getReader();
     const opened = Date.now();
     expect((await events.read()).value).toContain('"learners":[]');
-
-    const learner = learnerOn('cell-2');
-    expect((await learner.post('/api/session')).status).toBe(204);
     const joined = await learner.post('/api/classes/join', { code, name: 'Ada' });
     expect([joined.status, joined.headers.get('x-course-cell')]).toEqual([200, 'cell-2']);
     let seen = '';
     while (!seen.includes('"Ada"')) seen += (await events.read()).value ?? '';
     expect(Date.now() - opened).toBeLessThan(4500);
     await events.cancel();
+    // With a sandbox on cell-2, she stays there.
+    expect(learner.cookies.get('course_cell')).toBe('cell-2');
     // The session cell-2 signed is good on cell-1: every cell signs with the secret kept in the database.
     const there = await learner.get('/api/class?cell=cell-1');
     expect([there.headers.get('x-course-cell'), ((await there.json()) as { class: { title: string } | null }).class?.title]).toEqual(['cell-1', 'Across cells']);
 
-    // The learner's lesson starts a sandbox on cell-2; the instructor's dashboard, on cell-1, shows it
-    // there, so the instructor's view of that terminal can name its cell.
-    expect((await learner.post('/api/session?lesson=/en/virtualization/from-vms-to-containers')).status).toBe(204);
+    // The instructor's dashboard, on cell-1, shows her sandbox on cell-2, so the instructor's view of that
+    // terminal can name its cell.
     const ada = async () => {
       const dashboard = await instructor.get(`/api/teach/${token}`);
       expect(dashboard.headers.get('x-course-cell')).toBe('cell-1');
       return ((await dashboard.json()) as { learners: { name: string; nodes: number; cell: string | null }[] }).learners.find((l) => l.name === 'Ada');
     };
-    const row = await until(async () => (await ada())?.nodes === 1 && ada(), 'the sandbox of Ada on the dashboard', 90_000);
-    expect(row).toMatchObject({ nodes: 1, cell: 'cell-2' });
+    expect(await ada()).toMatchObject({ nodes: 1, cell: 'cell-2' });
+
+    // Bo joins through cell-2 before any sandbox: he is sent to cell-1, where the class was made.
+    const bo = learnerOn('cell-2');
+    expect((await bo.post('/api/session')).status).toBe(204);
+    expect((await bo.post('/api/classes/join', { code, name: 'Bo' })).headers.get('x-course-cell')).toBe('cell-2');
+    expect(await bo.cell()).toBe('cell-1');
 
     // Her private continue link, opened in another browser through any cell, leads back to cell-2.
     const { path } = (await (await learner.post('/api/learner/link')).json()) as { path: string };
