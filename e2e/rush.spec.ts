@@ -18,6 +18,9 @@ async function classmates(count: number) {
   );
 }
 
+// Nine sandboxes start at once, paced: the last prompt may take a minute on a busy machine.
+test.setTimeout(180_000);
+
 test('a learner who arrives in a rush sees their place in the queue and an estimate, then gets a prompt', async ({ page }) => {
   const others = await classmates(8);
   try {

@@ -89,7 +89,7 @@ test('a compose.yaml schema mistake is underlined, in Korean for a Korean learne
   await workspace(page).getByRole('button', { name: '새 파일', exact: true }).click();
   await workspace(page).getByLabel(/새 파일의 이름/).fill('compose.yaml');
   await page.keyboard.press('Enter');
-  await expect(fileEditor(page, 'compose.yaml')).toHaveAttribute('data-state', 'text');
+  await expect(fileEditor(page, 'compose.yaml')).toHaveAttribute('data-state', 'text', { timeout: 15_000 });
   await page.keyboard.type('services: { web: { image: 1, bogus: true } }');
 
   await expect(page.locator('.cm-lintRange-error')).toHaveCount(2);
