@@ -6,9 +6,9 @@ import { openSqliteStore } from '../lib/store/sqlite';
 import type { Store } from '../lib/store';
 import { CellCluster, scratchDatabase } from '../tests/cells/cluster';
 import { waitFor } from '../tests/wait-for';
-import { checkDelays, dashboardStream } from './class';
+import { checkDelays, dashboardStream, joinAtOnce } from './class';
 import type { Row } from './page-weight';
-import { ms, peakLoad, percentile } from './stats';
+import { ms, percentile } from './stats';
 import { openTerminal } from './terminal';
 
 const lessonPath = '/en/virtualization/from-vms-to-containers';
@@ -30,20 +30,7 @@ export async function cellsBench(size: number): Promise<Row[]> {
     const token = created.teach.split('#')[1]!;
     const { updates, stream } = await dashboardStream(origin, token, { cookie: instructor });
 
-    const start = performance.now();
-    const readyAfter: number[] = [];
-    const [load, learners] = await peakLoad(() =>
-      Promise.all(
-        Array.from({ length: size }, async (_, i) => {
-          const terminal = await openTerminal(origin, 'main', async (cookie) => {
-            const joined = await post('/api/classes/join', { code: created.code, name: `Learner ${i + 1}` }, cookie);
-            if (!joined.ok) throw new Error(`joining: HTTP ${joined.status}`);
-          });
-          readyAfter.push(performance.now() - start);
-          return terminal;
-        }),
-      ),
-    );
+    const { load, learners, readyAfter } = await joinAtOnce(origin, created.code, size);
     const onCell = (cell: string) => learners.filter((learner) => learner.cookie.includes(`course_cell=${cell}`));
 
     // Learners of cell-2 check a step; the dashboard is on cell-1.

@@ -66,20 +66,7 @@ export async function warmClassBench(baseUrl: string, size: number): Promise<Row
   await waitFor(`${size} warm seats`, async () => (await board()).warm?.warm === size, 300_000, 500);
   const warmedAfter = performance.now() - warming;
 
-  const start = performance.now();
-  const readyAfter: number[] = [];
-  const [load, learners] = await peakLoad(() =>
-    Promise.all(
-      Array.from({ length: size }, async (_, i) => {
-        const terminal = await openTerminal(baseUrl, 'main', async (cookie) => {
-          const joined = await post('/api/classes/join', { code: created.code, name: `Learner ${i + 1}` }, cookie);
-          if (!joined.ok) throw new Error(`joining: HTTP ${joined.status}`);
-        });
-        readyAfter.push(performance.now() - start);
-        return terminal;
-      }),
-    ),
-  );
+  const { load, learners, readyAfter } = await joinAtOnce(baseUrl, created.code, size);
   for (const learner of learners) learner.ws.close();
   return [
     { measure: `class of ${size}: warming its seats ahead of the start (pool 0)`, value: `${(warmedAfter / 1000).toFixed(1)} s`, target: '' },
@@ -125,4 +112,23 @@ export async function checkDelays(learners: { cookie: string }[], updates: { at:
     delays.fromAnswer.push(Math.max(0, seen.at - answered));
   }
   return delays;
+}
+
+/** `size` learners join the class at once, each then opening a terminal: when each had a prompt, and the peak load. */
+export async function joinAtOnce(baseUrl: string, code: string, size: number) {
+  const start = performance.now();
+  const readyAfter: number[] = [];
+  const [load, learners] = await peakLoad(() =>
+    Promise.all(
+      Array.from({ length: size }, async (_, i) => {
+        const terminal = await openTerminal(baseUrl, 'main', async (cookie) => {
+          const joined = await fetch(`${baseUrl}/api/classes/join`, { method: 'POST', headers: { origin: baseUrl, 'content-type': 'application/json', cookie }, body: JSON.stringify({ code, name: `Learner ${i + 1}` }) });
+          if (!joined.ok) throw new Error(`joining: HTTP ${joined.status}`);
+        });
+        readyAfter.push(performance.now() - start);
+        return terminal;
+      }),
+    ),
+  );
+  return { load, learners, readyAfter };
 }
