@@ -50,7 +50,9 @@ if [ "$cluster_port" != "$port" ]; then echo "The PostgreSQL cluster $version/$c
 if [[ "$status" != online* ]]; then
   step "starting the PostgreSQL cluster $version/$cluster"
   # pg_ctlcluster starts the server as the cluster's owner (PostgreSQL refuses to run as root) and waits for it.
-  pg_ctlcluster "$version" "$cluster" start
+  # The server must not inherit the caller's pipe (fd 3) or the lock (fd 9): it would hold them for as long as
+  # it runs, so a caller reading the URL would wait for ever, and so would the next run's flock.
+  pg_ctlcluster "$version" "$cluster" start 3>&- 9>&-
 fi
 
 # The role may make databases: each test run works in a database of its own and drops it after.

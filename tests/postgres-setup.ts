@@ -15,7 +15,8 @@ export default function setup(project: TestProject) {
   if (!url) {
     const script = path.join(import.meta.dirname, '..', 'scripts', 'postgres.sh');
     // Its progress (an install, a start) shows as it happens; stdout carries the URL alone.
-    const stdout = execFileSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    // The time allows an install of Debian's package; past it the tests fail with a reason instead of hanging.
+    const stdout = execFileSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', timeout: 10 * 60_000 });
     url = stdout.trim().split('\n').at(-1);
     if (!url) throw new Error('scripts/postgres.sh printed no database URL');
   }
