@@ -64,7 +64,7 @@ describe('where learners are among the cells', () => {
         if (nodes > 0) rows.set(learner, { cell, nodes });
         else if (rows.get(learner)?.cell === cell) rows.set(learner, { cell, nodes: 0 });
       },
-      learnerPlace: async (learner: string) => rows.get(learner) ?? null,
+      learnerPlaces: async (learners: readonly string[]) => new Map(learners.flatMap((learner) => (rows.has(learner) ? [[learner, rows.get(learner)!] as const] : []))),
     };
   };
 
@@ -95,7 +95,7 @@ describe('where learners are among the cells', () => {
     here.leased('ann', 1);
     here.ended('ann');
     expect(await here.movedHere('ann')).toBe(false);
-    const broken = new LearnerPlaces({ ...shared, learnerPlace: () => Promise.reject(new Error('store away')) }, 'cell-2', (error) => errors.push(error));
+    const broken = new LearnerPlaces({ ...shared, learnerPlaces: () => Promise.reject(new Error('store away')) }, 'cell-2', (error) => errors.push(error));
     broken.leased('bo', 1);
     expect(await broken.movedHere('bo')).toBe(false);
     expect(errors).toHaveLength(1);

@@ -302,14 +302,19 @@ describe('the PostgreSQL store shared by several servers', () => {
 
   it('knows which cell holds each learner’s sandbox; a cell the learner left cannot clear the newer place', async () => {
     const [one, two] = await cells();
-    expect(await two.learnerPlace('ann')).toBeNull();
+    const place = async (store: Store, learner: string) => (await store.learnerPlaces([learner])).get(learner);
+    expect(await place(two, 'ann')).toBeUndefined();
     await one.placeLearner('ann', 'cell-1', 1);
-    expect(await two.learnerPlace('ann')).toEqual({ cell: 'cell-1', nodes: 1 });
+    expect(await place(two, 'ann')).toEqual({ cell: 'cell-1', nodes: 1 });
     await two.placeLearner('ann', 'cell-2', 3);
     await one.placeLearner('ann', 'cell-1', 0);
-    expect(await one.learnerPlace('ann')).toEqual({ cell: 'cell-2', nodes: 3 });
+    expect(await place(one, 'ann')).toEqual({ cell: 'cell-2', nodes: 3 });
     await two.placeLearner('ann', 'cell-2', 0);
-    expect(await one.learnerPlace('ann')).toEqual({ cell: 'cell-2', nodes: 0 });
+    expect(await place(one, 'ann')).toEqual({ cell: 'cell-2', nodes: 0 });
+    // A whole class at once: those with no record are left out.
+    await one.placeLearner('bo', 'cell-1', 1);
+    expect(await two.learnerPlaces(['ann', 'bo', 'cy'])).toEqual(new Map([['ann', { cell: 'cell-2', nodes: 0 }], ['bo', { cell: 'cell-1', nodes: 1 }]]));
+    expect(await two.learnerPlaces([])).toEqual(new Map());
   });
 
   it('gives every server the secret the first one offered, so a session signed on one is good on the others', async () => {

@@ -78,18 +78,22 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     }
   });
 
-  const hasSandbox = async (learner: string) => (await sandboxOf(learner)).nodes > 0;
+  const hasSandbox = async (learner: string) => (await sandboxesOf([learner])).get(learner)!.nodes > 0;
 
-  /** A member's sandbox: here, or on the cell the store says holds it. */
-  async function sandboxOf(learner: string): Promise<{ nodes: number; cell: string | null }> {
-    const here = sandboxes.lease(learner)?.nodes.length;
-    if (here || config.cell === null) return { nodes: here ?? 0, cell: config.cell };
-    return (await store.learnerPlace(learner)) ?? { nodes: 0, cell: null };
+  /** Members' sandboxes: here, or on the cell the store says holds each (one query for all who are not here). */
+  async function sandboxesOf(learners: readonly string[]): Promise<Map<string, { nodes: number; cell: string | null }>> {
+    const here = new Map(learners.map((learner) => [learner, sandboxes.lease(learner)?.nodes.length ?? 0]));
+    const elsewhere = config.cell === null ? [] : learners.filter((learner) => here.get(learner) === 0);
+    const places = await store.learnerPlaces(elsewhere);
+    return new Map(learners.map((learner) => {
+      const nodes = here.get(learner)!;
+      return [learner, nodes ? { nodes, cell: config.cell } : (places.get(learner) ?? { nodes: 0, cell: null })];
+    }));
   }
 
   async function dashboard(klass: ClassRecord): Promise<Dashboard> {
     const members = await store.classes.members(klass.id);
-    const places = new Map(await Promise.all(members.map(async (m) => [m.learner, await sandboxOf(m.learner)] as const)));
+    const places = await sandboxesOf(members.map((m) => m.learner));
     return summarize({
       klass,
       lessons: (await lessonsOf(klass.locale, klass.lessons)) ?? [],

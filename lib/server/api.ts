@@ -47,7 +47,7 @@ export function apiRoutes({ config, engine, sandboxes, store, checked, metrics, 
         const session = verifySessionToken(params.token, config.secret);
         if (session) {
           // On a course of several cells, back to the cell where the learner's sandbox is, if it has one.
-          const place = config.cell.name ? await store.learnerPlace(session) : null;
+          const place = config.cell.name ? (await store.learnerPlaces([session])).get(session) : undefined;
           const cell = place?.nodes ? [cookieHeader(request, cellCookie, place.cell, { maxAgeSeconds: 86_400 })] : [];
           response.setHeader('set-cookie', [cookieHeader(request, sessionCookie, params.token!), ...cell]);
         }

@@ -62,7 +62,7 @@ export function startAgent(port: number, host: string, read: () => Promise<CellR
   return server;
 }
 
-type PlaceStore = Pick<Store, 'placeLearner' | 'learnerPlace'>;
+type PlaceStore = Pick<Store, 'placeLearner' | 'learnerPlaces'>;
 
 /**
  * Where learners' sandboxes are among the cells, kept in the shared store as sandboxes come and go here;
@@ -80,9 +80,10 @@ export class LearnerPlaces {
 
   /** The learner's sandbox here is ready (`nodes` 1) or has grown. */
   leased(session: string, nodes: number): void {
-    const placed = (nodes === 1 ? this.store.learnerPlace(session) : Promise.resolve(null)).then(async (before) => {
+    const placed = (nodes === 1 ? this.store.learnerPlaces([session]) : Promise.resolve(new Map())).then(async (places) => {
+      const before = places.get(session);
       await this.store.placeLearner(session, this.cell, nodes);
-      return before !== null && before.cell !== this.cell && before.nodes > 0;
+      return before !== undefined && before.cell !== this.cell && before.nodes > 0;
     });
     const arrived = placed.catch((error: unknown) => (this.onError(error), false));
     if (nodes === 1) this.arrivals.set(session, arrived);

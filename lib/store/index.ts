@@ -16,7 +16,8 @@ export interface Store {
    * learner gone from that cell only if it is still the one on record.
    */
   placeLearner(learner: string, cell: string, nodes: number): Promise<void>;
-  learnerPlace(learner: string): Promise<{ cell: string; nodes: number } | null>;
+  /** The places on record of these learners, in one query (a dashboard asks for a whole class at once). */
+  learnerPlaces(learners: readonly string[]): Promise<Map<string, LearnerPlace>>;
   /** News of classes between the servers sharing this store: each hears the others', not its own. */
   news: ClassNews;
   /**
@@ -25,6 +26,11 @@ export interface Store {
    */
   sharedSecret(candidate: Buffer): Promise<Buffer>;
   close(): Promise<void>;
+}
+
+export interface LearnerPlace {
+  cell: string;
+  nodes: number;
 }
 
 export interface Progress {

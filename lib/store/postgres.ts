@@ -1,7 +1,7 @@
 import '#server-only';
 import { randomBytes, randomInt } from 'node:crypto';
 import pg from 'pg';
-import type { CheckEvent, ClassNews, ClassNewsItem, ClassRecord, ClassStore, Member, Progress, Store } from '.';
+import type { CheckEvent, ClassNews, ClassNewsItem, ClassRecord, ClassStore, LearnerPlace, Member, Progress, Store } from '.';
 
 /**
  * Migrations in order; schema_version says how many have run. Append, never edit: a database made by an
@@ -197,8 +197,10 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
         await db.query('UPDATE learner_cell SET nodes = 0, at = $3 WHERE learner = $1 AND cell = $2', [learner, cell, now()]);
       }
     },
-    async learnerPlace(learner) {
-      return (await db.query<{ cell: string; nodes: number }>('SELECT cell, nodes FROM learner_cell WHERE learner = $1', [learner])).rows[0] ?? null;
+    async learnerPlaces(learners) {
+      if (learners.length === 0) return new Map();
+      const { rows } = await db.query<{ learner: string } & LearnerPlace>('SELECT learner, cell, nodes FROM learner_cell WHERE learner = ANY($1)', [learners]);
+      return new Map(rows.map(({ learner, cell, nodes }) => [learner, { cell, nodes }]));
     },
     async close() {
       await news.stop();

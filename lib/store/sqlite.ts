@@ -110,7 +110,7 @@ export function openSqliteStore(file: string, now: () => number = Date.now): Sto
     // One server owns the file: there is no other to tell, and every sandbox is its own.
     news: { announce: async () => {}, listen: () => {} },
     placeLearner: async () => {},
-    learnerPlace: async () => null,
+    learnerPlaces: async () => new Map(),
     // One server owns the file: its own secret (in the state directory) is the shared one.
     sharedSecret: async (candidate) => candidate,
     close: async () => void db.close(),
