@@ -11,7 +11,7 @@ import { createWarmSeats } from './lib/classes/warm';
 import { loadConfig } from './lib/server/config';
 import { learnerId, log } from './lib/server/log';
 import { createMetrics } from './lib/server/metrics';
-import { LearnerPlaces, startAgent } from './lib/server/cell';
+import { CellDirectory, cellState, LearnerPlaces, startAgent } from './lib/server/cell';
 import { createOperator } from './lib/server/operator';
 import { localeFromAcceptLanguage } from './lib/i18n';
 import { createPreview, previewPath, previewPrefix } from './lib/preview';
@@ -71,7 +71,12 @@ const learnerOf = (request: IncomingMessage) => sessionOf(request, config.secret
 // Per client address; a classroom of learners often shares one address, so a whole class fits in the burst.
 const requests = new RateLimiter(20, 100);
 const guard = { allowedOrigins: config.allowedOrigins, allow: (request: IncomingMessage) => requests.allow(clientAddress(request)) };
-const warmSeats = createWarmSeats({ config: config.classes, store, sandboxes, nodesOf: (locale, lesson) => sandboxNodesOf(`/${locale}/${lesson}`), cell: config.cell.name });
+// Cells share each class's warm seats and send its members to where one is ready. A full cell still counts
+// as open for this: its warm seats are what fill it.
+const cells = config.cell.name
+  ? new CellDirectory(store, config.cell.name, async () => ['open', 'full'].includes(cellState(await operator.reading())), () => warmSeats.ready(), (error) => log.error('cell.report.failed', { error }))
+  : null;
+const warmSeats = createWarmSeats({ config: config.classes, store, sandboxes, nodesOf: (locale, lesson) => sandboxNodesOf(`/${locale}/${lesson}`), cells });
 const classes = createClasses({
   config: { secret: config.secret, ...config.classes, maxCapacity: config.sandbox.capacity, cell: config.cell.name },
   store,
@@ -79,6 +84,7 @@ const classes = createClasses({
   lessonsOf: lessonSteps,
   sessionOf: learnerOf,
   warmSeats,
+  cells,
 });
 // A preview's address names the cell of its sandbox, so HAProxy sends an instructor on another cell there.
 const previewTokenOf = (containerId: string) => `${config.cell.name ? `${config.cell.name}.` : ''}${previewToken(config.secret, containerId)}`;
@@ -151,6 +157,7 @@ server.on('upgrade', (request, socket, head) => {
 server.listen(config.port, config.host, () => {
   ready = true;
   log.info('server.ready', { port: config.port, url: `http://localhost:${config.port}` });
+  cells?.start();
 });
 const agent = config.cell.agentPort === null ? null : startAgent(config.cell.agentPort, config.host, operator.reading, (error) => log.error('cell.agent.failed', { error }));
 process.on('SIGUSR2', () => {
@@ -168,6 +175,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     health.stop();
     classes.stop();
     warmSeats.stop();
+    cells?.stop();
     gateway.close();
     agent?.close();
     server.close(() => void store.close().finally(() => process.exit(0)));

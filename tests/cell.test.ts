@@ -1,6 +1,7 @@
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { agentAnswer, cellState, LearnerPlaces, startAgent, type CellReading } from '@/lib/server/cell';
+import { agentAnswer, CellDirectory, cellState, LearnerPlaces, seatShare, startAgent, type CellReading } from '@/lib/server/cell';
+import type { CellReport } from '@/lib/store';
 
 const open: CellReading = { ready: true, engineReachable: true, draining: false, free: 30, total: 40 };
 
@@ -99,5 +100,47 @@ describe('where learners are among the cells', () => {
     broken.leased('bo', 1);
     expect(await broken.movedHere('bo')).toBe(false);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('the cells sharing a class’s seats', () => {
+  it('splits a class’s capacity evenly over the open cells, the first ones taking what does not divide', () => {
+    const open = ['cell-1', 'cell-2', 'cell-3'];
+    expect(open.map((cell) => seatShare(8, open, cell, 0))).toEqual([3, 3, 2]);
+    expect(seatShare(8, open, 'cell-1', 2)).toBe(1);
+    expect(seatShare(8, open, 'cell-3', 5)).toBe(0);
+    expect(seatShare(8, open, 'cell-4', 0)).toBe(0);
+  });
+
+  /** The other cells' reports, as the shared store gives them, and this cell's own state. */
+  const directory = (reports: CellReport[], here: { open: boolean; warm: Record<string, number> }) => {
+    const reported: CellReport[] = [];
+    const cells = { report: async (report: CellReport) => void reported.push(report), recent: async () => reports };
+    return { reported, directory: new CellDirectory({ cells }, 'cell-2', async () => here.open, () => here.warm, () => {}) };
+  };
+
+  it('knows the open cells by this one’s state now, and sends a member to the open cell with the most warm seats', async () => {
+    const reports: CellReport[] = [
+      { cell: 'cell-1', open: true, warm: { c1: 2 } },
+      { cell: 'cell-2', open: false, warm: {} },
+      { cell: 'cell-3', open: false, warm: { c1: 5 } },
+    ];
+    const here: { open: boolean; warm: Record<string, number> } = { open: true, warm: { c1: 2, c2: 1 } };
+    const { directory: cells, reported } = directory(reports, here);
+    expect(await cells.openCells()).toEqual(['cell-1', 'cell-2']);
+    // As many here as anywhere: the member stays. A drained cell's seats do not count.
+    expect(await cells.warmestFor('c1')).toBe('cell-2');
+    expect(await cells.warmestFor('c2')).toBe('cell-2');
+    expect(await cells.warmElsewhere('c1')).toBe(2);
+    here.warm = { c1: 1, c2: 1 };
+    expect(await cells.warmestFor('c1')).toBe('cell-1');
+    expect(await cells.warmestFor('c3')).toBeNull();
+    here.open = false;
+    expect(await cells.openCells()).toEqual(['cell-1']);
+    expect(await cells.warmestFor('c2')).toBeNull();
+    cells.start();
+    cells.stop();
+    await new Promise((resolve) => setTimeout(resolve));
+    expect(reported).toEqual([{ cell: 'cell-2', open: false, warm: { c1: 1, c2: 1 } }]);
   });
 });

@@ -6,7 +6,7 @@ import type { CheckEvent, ClassRecord } from '@/lib/store';
 
 const secret = Buffer.from('x'.repeat(32));
 const minute = 60_000;
-const klass: ClassRecord = { id: 'a'.repeat(32), title: 'Monday', locale: 'en', lessons: ['m/one', 'm/two'], code: 'ABC234', capacity: 30, createdAt: 0, startsAt: null, endsAt: null, endedAt: null, pinned: null, cell: null };
+const klass: ClassRecord = { id: 'a'.repeat(32), title: 'Monday', locale: 'en', lessons: ['m/one', 'm/two'], code: 'ABC234', capacity: 30, createdAt: 0, startsAt: null, endsAt: null, endedAt: null, pinned: null };
 const lessons = [
   { lesson: 'm/one', title: 'One', steps: ['s1', 's2'] },
   { lesson: 'm/two', title: 'Two', steps: ['s3'] },

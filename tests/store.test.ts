@@ -115,7 +115,7 @@ for (const kind of [sqlite, postgres]) describe(`the ${kind.name} store`, () => 
     expect((await second.progress('a')).passed).toEqual({ 'basics/one': ['x'] });
     expect(await second.classes.byCode(klass.code)).toEqual({
       id: klass.id, title: 'Kept', locale: 'ko', lessons: ['basics/one', 'basics/two'], code: klass.code, capacity: 4,
-      createdAt: 1000, startsAt: 2000, endsAt: 9000, endedAt: null, pinned: null, cell: null,
+      createdAt: 1000, startsAt: 2000, endsAt: 9000, endedAt: null, pinned: null,
     });
     expect(await second.classes.members(klass.id)).toEqual([{ id: expect.any(Number), learner: 'a', name: 'Ann', joinedAt: 1000 }]);
   });
@@ -272,8 +272,7 @@ describe('the PostgreSQL store shared by several servers', () => {
     const [one, two] = await cells();
     await one.recordCheck('ann', 'm/one', 'built', true);
     expect(await two.progress('ann')).toEqual({ passed: { 'm/one': ['built'] }, last: 'm/one' });
-    const klass = await two.classes.create({ title: 'Shared', locale: 'en', lessons: ['m/one'], capacity: 3, endsAt: null, cell: 'cell-2' });
-    expect(klass.cell).toBe('cell-2');
+    const klass = await two.classes.create({ title: 'Shared', locale: 'en', lessons: ['m/one'], capacity: 3, endsAt: null });
     expect(await one.classes.byCode(klass.code)).toEqual(klass);
     const ann = await one.classes.join(klass.id, 'ann', 'Ann');
     expect(await two.classes.members(klass.id)).toEqual([ann]);
@@ -317,6 +316,23 @@ describe('the PostgreSQL store shared by several servers', () => {
     expect(await two.learnerPlaces([])).toEqual(new Map());
   });
 
+  it('keeps what each cell last reported, and leaves out the reports older than asked for', async () => {
+    const url = await postgres.place();
+    let clock = 1_000_000;
+    const [one, two] = await Promise.all([postgres.open(url, () => clock).then(keep), postgres.open(url, () => clock).then(keep)]);
+    await one.cells.report({ cell: 'cell-1', open: true, warm: { c1: 2 } });
+    clock += 10_000;
+    await two.cells.report({ cell: 'cell-2', open: false, warm: {} });
+    await one.cells.report({ cell: 'cell-1', open: true, warm: { c1: 1, c2: 3 } });
+    expect(await two.cells.recent(5000)).toEqual([
+      { cell: 'cell-1', open: true, warm: { c1: 1, c2: 3 } },
+      { cell: 'cell-2', open: false, warm: {} },
+    ]);
+    clock += 6000;
+    await two.cells.report({ cell: 'cell-2', open: true, warm: {} });
+    expect((await one.cells.recent(5000)).map((report) => report.cell)).toEqual(['cell-2']);
+  });
+
   it('gives every server the secret the first one offered, so a session signed on one is good on the others', async () => {
     const [one, two] = await cells();
     const [first, second] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
@@ -357,7 +373,7 @@ describe('the PostgreSQL store shared by several servers', () => {
     expect(stores).toHaveLength(3);
     const schema = new URL(url).searchParams.get('options')!.split('=')[1];
     const { rows } = await admin!.query(`SELECT version FROM ${schema}.schema_version`);
-    expect(rows).toEqual([{ version: 4 }]);
+    expect(rows).toEqual([{ version: 5 }]);
   });
 
   // The tests' own cluster (scripts/postgres.sh) can be restarted; a server given by COURSE_TEST_DATABASE_URL is left alone.

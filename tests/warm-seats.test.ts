@@ -101,15 +101,33 @@ describe('warm seats of classes', () => {
 });
 
 describe('warm seats on cells', () => {
-  it('warms on each cell only the classes made on it', async () => {
-    const [mine, theirs] = [await make(['m/single'], clock + minute, 4), await make(['m/single'], clock + minute, 4)];
-    // As PostgreSQL gives them to the cells (SQLite, of one server, keeps no cell).
-    const cellOf: Record<string, string> = { [mine.id]: 'cell-1', [theirs.id]: 'cell-2' };
-    const shared: Store = { ...store, classes: { ...store.classes, startingBetween: async (from, to) => (await store.classes.startingBetween(from, to)).map((klass) => ({ ...klass, cell: cellOf[klass.id]! })) } };
-    const onCell = createWarmSeats({ config: { warmBeforeMs: 10 * minute, warmGraceMs: 15 * minute }, store: shared, sandboxes, nodesOf: async () => 1, cell: 'cell-1', now: () => clock });
-    await onCell.update();
-    onCell.stop();
-    expect(sandboxes.wanted.get(mine.id)).toBe(4);
-    expect(sandboxes.wanted.has(theirs.id)).toBe(false);
+  it('shares a class’s seats over the open cells, less the members already seated on each', async () => {
+    const klass = await make(['m/single'], clock + minute, 5);
+    const seated = new Map<string, { cell: string; nodes: number }>();
+    // As PostgreSQL tells the cells where members are (SQLite, of one server, keeps no places).
+    const shared: Store = { ...store, learnerPlaces: async (learners) => new Map(learners.flatMap((l) => (seated.has(l) ? [[l, seated.get(l)!] as const] : []))) };
+    let open = ['cell-1', 'cell-2'];
+    const onCell = (name: string, cellSandboxes: FakeSandboxes) =>
+      createWarmSeats({ config: { warmBeforeMs: 10 * minute, warmGraceMs: 15 * minute }, store: shared, sandboxes: cellSandboxes, nodesOf: async () => 1, cells: { name, openCells: async () => open }, now: () => clock });
+    const [one, two] = [new FakeSandboxes(), new FakeSandboxes()];
+    const cells = [onCell('cell-1', one), onCell('cell-2', two)];
+    const settle = () => Promise.all(cells.map((cell) => cell.update()));
+    await settle();
+    expect([one.wanted.get(klass.id), two.wanted.get(klass.id)]).toEqual([3, 2]);
+
+    // Two members take seats on cell-2: its share is spent, cell-1 keeps its own.
+    for (const name of ['ann', 'bo']) {
+      await store.classes.join(klass.id, name, name);
+      seated.set(name, { cell: 'cell-2', nodes: 1 });
+    }
+    await settle();
+    expect([one.wanted.get(klass.id), two.wanted.get(klass.id)]).toEqual([3, 0]);
+
+    // cell-2 drains: cell-1 keeps what is left of the class, and no more than the untaken seats.
+    open = ['cell-1'];
+    await settle();
+    expect([one.wanted.get(klass.id), two.wanted.get(klass.id)]).toEqual([3, 0]);
+    expect(cells[0]!.ready()).toEqual({ [klass.id]: 1 });
+    cells.forEach((cell) => cell.stop());
   });
 });

@@ -3,7 +3,8 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOver, joinInput, joinRefusals, maxEndHours, newClassInput, normalizeCode, type JoinRefusal } from '.';
 import { summarize, type Dashboard, type LessonSteps } from './dashboard';
-import type { WarmSeats } from './warm';
+import type { WarmSeatCount, WarmSeats } from './warm';
+import type { CellDirectory } from '../server/cell';
 import { cellCookie, classOfTeachToken, cookieHeader, readCookie, teachCookie, teachToken } from '../server/auth';
 import { reply } from '../server/http';
 import { log } from '../server/log';
@@ -34,6 +35,8 @@ export interface ClassesDeps {
   sessionOf: (request: IncomingMessage) => string | null;
   /** Classes with a start time have their seats warmed ahead of it; without this, none are. */
   warmSeats?: Pick<WarmSeats, 'update' | 'seats'>;
+  /** The other cells, on a course of several: their warm seats count on dashboards, and members are sent to them. */
+  cells?: Pick<CellDirectory, 'warmElsewhere' | 'warmestFor'> | null;
   now?: () => number;
 }
 
@@ -56,7 +59,7 @@ const checkIntervalMs = 30_000;
  * events, pushed when something happens and refreshed every few seconds (stuck times grow, sandboxes
  * come and go).
  */
-export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, warmSeats, now = Date.now }: ClassesDeps) {
+export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, warmSeats, cells = null, now = Date.now }: ClassesDeps) {
   const changes = new EventEmitter();
   changes.setMaxListeners(0);
   let streams = 0;
@@ -91,6 +94,13 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     }));
   }
 
+  /** A class's warm seats: this cell's, and those the other cells report ready. */
+  async function warmSeatsOf(classId: string): Promise<WarmSeatCount | null> {
+    const here = warmSeats?.seats(classId) ?? null;
+    const elsewhere = cells ? await cells.warmElsewhere(classId) : 0;
+    return here || elsewhere ? { warm: (here?.warm ?? 0) + elsewhere, starting: here?.starting ?? 0 } : null;
+  }
+
   async function dashboard(klass: ClassRecord): Promise<Dashboard> {
     const members = await store.classes.members(klass.id);
     const places = await sandboxesOf(members.map((m) => m.learner));
@@ -101,7 +111,7 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
       passes: await store.classes.passes(klass.id),
       attempts: await store.classes.attempts(klass.id),
       sandboxOf: (learner) => places.get(learner)!,
-      warm: warmSeats?.seats(klass.id) ?? null,
+      warm: await warmSeatsOf(klass.id),
       now: now(),
       stuckAfterMs: config.stuckAfterMs,
     });
@@ -187,7 +197,7 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     if (startsAt !== null && (startsAt < now() - 60_000 || startsAt > now() + maxEndHours * 3_600_000)) throw new HttpError(400, t.startOutOfRange);
     // The hours count from the start, when there is one.
     const endsAt = hours ? Math.max(now(), startsAt ?? 0) + hours * 3_600_000 : null;
-    const klass = await store.classes.create({ title, locale, lessons, capacity, startsAt, endsAt, cell: config.cell });
+    const klass = await store.classes.create({ title, locale, lessons, capacity, startsAt, endsAt });
     void warmSeats?.update();
     reply(res, 201, { teach: `/${locale}/teach/class#${teachToken(klass.id, config.secret)}`, code: klass.code, join: `/join/${klass.code}` });
   }
@@ -201,8 +211,10 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     if (isOver(klass, now())) return refuse('ended');
     const member = await store.classes.join(klass.id, learner, parsed.data.name);
     if (member === 'full') return refuse('full');
-    // The class's seats are warm on the cell it was made on: a member with no sandbox yet goes there.
-    if (klass.cell && klass.cell !== config.cell && !(await hasSandbox(learner))) res.setHeader('set-cookie', cookieHeader(request, cellCookie, klass.cell, { maxAgeSeconds: 86_400 }));
+    // A member with no sandbox yet goes to the cell with the most warm seats ready for the class (this one
+    // when it has as many); one at work keeps their sandbox.
+    const warmest = cells && !(await hasSandbox(learner)) ? await cells.warmestFor(klass.id) : null;
+    if (warmest && warmest !== config.cell) res.setHeader('set-cookie', cookieHeader(request, cellCookie, warmest, { maxAgeSeconds: 86_400 }));
     changed(klass.id, 'activity');
     // The seat this member takes is one fewer to keep warm.
     void warmSeats?.update();

@@ -101,3 +101,83 @@ export class LearnerPlaces {
     return (await arrived) ?? false;
   }
 }
+
+/** How often a cell reports itself to the others, and how long a report stands for a cell that stopped. */
+const reportEveryMs = 5000;
+const reportStandsMs = 15_000;
+
+/**
+ * The cells of the course as the shared store knows them: each reports every few seconds whether it takes
+ * newcomers and how many warm seats it holds for each class, so the cells can share a class's seats and
+ * send its members to where a seat is ready.
+ */
+export class CellDirectory {
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly store: Pick<Store, 'cells'>,
+    readonly name: string,
+    /** This cell takes newcomers now: up and not draining. */
+    private readonly isOpen: () => Promise<boolean>,
+    /** Warm seats ready here, by class. */
+    private readonly warm: () => Record<string, number>,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  /** Reports now and every few seconds, once the cell serves. */
+  start(): void {
+    this.timer = setInterval(() => void this.report(), reportEveryMs);
+    this.timer.unref();
+    void this.report();
+  }
+
+  /** The open cells by name, in one order every cell agrees on; this one by its state now, not its last report. */
+  async openCells(): Promise<string[]> {
+    const open = new Set((await this.store.cells.recent(reportStandsMs)).filter((report) => report.open).map((report) => report.cell));
+    if (await this.isOpen()) open.add(this.name);
+    else open.delete(this.name);
+    return [...open].sort();
+  }
+
+  /** Warm seats ready for the class on the other open cells. */
+  async warmElsewhere(classId: string): Promise<number> {
+    const reports = await this.store.cells.recent(reportStandsMs);
+    return reports.filter((report) => report.open && report.cell !== this.name).reduce((sum, report) => sum + (report.warm[classId] ?? 0), 0);
+  }
+
+  /** The open cell with the most warm seats ready for the class: this one when it has as many as any; null when none has one. */
+  async warmestFor(classId: string): Promise<string | null> {
+    const reports = (await this.store.cells.recent(reportStandsMs)).filter((report) => report.open && report.cell !== this.name);
+    const here = (await this.isOpen()) ? (this.warm()[classId] ?? 0) : 0;
+    let best = { cell: this.name, seats: here };
+    for (const report of reports) {
+      const seats = report.warm[classId] ?? 0;
+      if (seats > best.seats) best = { cell: report.cell, seats };
+    }
+    return best.seats > 0 ? best.cell : null;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private async report() {
+    try {
+      await this.store.cells.report({ cell: this.name, open: await this.isOpen(), warm: this.warm() });
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+}
+
+/**
+ * A cell's share of a class's seats: the capacity split evenly over the open cells (`cells`, in their
+ * agreed order; the first ones take one more when it does not divide), less the members already seated
+ * on this cell. Zero for a cell that is not open.
+ */
+export function seatShare(capacity: number, cells: readonly string[], cell: string, seatedHere: number): number {
+  const index = cells.indexOf(cell);
+  if (index < 0) return 0;
+  const share = Math.floor(capacity / cells.length) + (index < capacity % cells.length ? 1 : 0);
+  return Math.max(0, share - seatedHere);
+}

@@ -20,12 +20,28 @@ export interface Store {
   learnerPlaces(learners: readonly string[]): Promise<Map<string, LearnerPlace>>;
   /** News of classes between the servers sharing this store: each hears the others', not its own. */
   news: ClassNews;
+  /** What each cell says of itself every few seconds, for the others: whether it takes newcomers, and its warm seats. */
+  cells: CellReports;
   /**
    * The secret that signs sessions, the same for every server sharing this store so that a learner's
    * session is good on each: the stored one, or `candidate`, stored by the first server to ask.
    */
   sharedSecret(candidate: Buffer): Promise<Buffer>;
   close(): Promise<void>;
+}
+
+export interface CellReport {
+  cell: string;
+  /** It takes new learners (up and not draining; a full one still counts, since its warm seats fill it). */
+  open: boolean;
+  /** Warm seats ready now, by class id. */
+  warm: Record<string, number>;
+}
+
+export interface CellReports {
+  report(report: CellReport): Promise<void>;
+  /** The reports made within the last `withinMs`, by cell name. */
+  recent(withinMs: number): Promise<CellReport[]>;
 }
 
 export interface LearnerPlace {
@@ -54,8 +70,6 @@ export interface ClassRecord {
   endedAt: number | null;
   /** The lesson the instructor has pinned: where "the class is". */
   pinned: string | null;
-  /** The cell the class was made on, where its seats are kept warm and its learners are sent (null on one server). */
-  cell: string | null;
 }
 
 export interface Member {
@@ -74,7 +88,7 @@ export interface CheckEvent {
   at: number;
 }
 
-export type NewClass = Pick<ClassRecord, 'title' | 'locale' | 'lessons' | 'capacity' | 'endsAt'> & { startsAt?: number | null; cell?: string | null };
+export type NewClass = Pick<ClassRecord, 'title' | 'locale' | 'lessons' | 'capacity' | 'endsAt'> & { startsAt?: number | null };
 
 export interface ClassStore {
   create(input: NewClass): Promise<ClassRecord>;

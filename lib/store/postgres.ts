@@ -1,7 +1,7 @@
 import '#server-only';
 import { randomBytes, randomInt } from 'node:crypto';
 import pg from 'pg';
-import type { CheckEvent, ClassNews, ClassNewsItem, ClassRecord, ClassStore, LearnerPlace, Member, Progress, Store } from '.';
+import type { CellReport, CheckEvent, ClassNews, ClassNewsItem, ClassRecord, ClassStore, LearnerPlace, Member, Progress, Store } from '.';
 
 /**
  * Migrations in order; schema_version says how many have run. Append, never edit: a database made by an
@@ -59,8 +59,17 @@ const migrations = [
      nodes INTEGER NOT NULL,
      at BIGINT NOT NULL
    );`,
-  // The cell a class was made on, which keeps its seats warm.
+  // The cell a class was made on, which kept its seats warm (until the cells shared them).
   `ALTER TABLE class ADD COLUMN cell TEXT`,
+  // What each cell last said of itself: open to newcomers or not, and its warm seats by class. The cells
+  // share a class's seats, so it has no cell of its own any more.
+  `CREATE TABLE cell_report (
+     cell TEXT PRIMARY KEY,
+     open BOOLEAN NOT NULL,
+     warm JSONB NOT NULL,
+     at BIGINT NOT NULL
+   );
+   ALTER TABLE class DROP COLUMN cell;`,
 ];
 
 /** Any constant: every server of one course takes the same lock, so only the first to start migrates. */
@@ -110,7 +119,6 @@ interface ClassRow {
   ends_at: number | null;
   ended_at: number | null;
   pinned: string | null;
-  cell: string | null;
 }
 
 const toClass = (row: ClassRow): ClassRecord => ({
@@ -125,7 +133,6 @@ const toClass = (row: ClassRow): ClassRecord => ({
   endsAt: row.ends_at,
   endedAt: row.ended_at,
   pinned: row.pinned,
-  cell: row.cell,
 });
 
 type MemberRow = { id: number; learner: string; name: string; joined_at: number };
@@ -197,6 +204,18 @@ export async function openPostgresStore(url: string, now: () => number = Date.no
         await db.query('UPDATE learner_cell SET nodes = 0, at = $3 WHERE learner = $1 AND cell = $2', [learner, cell, now()]);
       }
     },
+    cells: {
+      async report({ cell, open, warm }) {
+        await db.query(
+          `INSERT INTO cell_report (cell, open, warm, at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (cell) DO UPDATE SET open = EXCLUDED.open, warm = EXCLUDED.warm, at = EXCLUDED.at`,
+          [cell, open, JSON.stringify(warm), now()],
+        );
+      },
+      async recent(withinMs) {
+        return (await db.query<CellReport>('SELECT cell, open, warm FROM cell_report WHERE at >= $1 ORDER BY cell', [now() - withinMs])).rows;
+      },
+    },
     async learnerPlaces(learners) {
       if (learners.length === 0) return new Map();
       const { rows } = await db.query<{ learner: string } & LearnerPlace>('SELECT learner, cell, nodes FROM learner_cell WHERE learner = ANY($1)', [learners]);
@@ -221,9 +240,9 @@ function classStore(db: Db, now: () => number): ClassStore {
       for (let tries = 0; ; tries++) {
         try {
           return (await oneClass(
-            `INSERT INTO class (id, title, locale, lessons, code, capacity, created_at, starts_at, ends_at, cell)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
-            [id, input.title, input.locale, JSON.stringify(input.lessons), newCode(), input.capacity, now(), input.startsAt ?? null, input.endsAt, input.cell ?? null],
+            `INSERT INTO class (id, title, locale, lessons, code, capacity, created_at, starts_at, ends_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+            [id, input.title, input.locale, JSON.stringify(input.lessons), newCode(), input.capacity, now(), input.startsAt ?? null, input.endsAt],
           ))!;
         } catch (error) {
           const { code, constraint } = error as { code?: string; constraint?: string };

@@ -70,7 +70,7 @@ interface ClassRow {
 
 const toClass = (row: ClassRow | undefined): ClassRecord | null =>
   row
-    ? { id: row.id, title: row.title, locale: row.locale, lessons: JSON.parse(row.lessons) as string[], code: row.code, capacity: row.capacity, createdAt: row.created_at, startsAt: row.starts_at, endsAt: row.ends_at, endedAt: row.ended_at, pinned: row.pinned, cell: null }
+    ? { id: row.id, title: row.title, locale: row.locale, lessons: JSON.parse(row.lessons) as string[], code: row.code, capacity: row.capacity, createdAt: row.created_at, startsAt: row.starts_at, endsAt: row.ends_at, endedAt: row.ended_at, pinned: row.pinned }
     : null;
 
 type MemberRow = { id: number; learner: string; name: string; joined_at: number };
@@ -111,6 +111,7 @@ export function openSqliteStore(file: string, now: () => number = Date.now): Sto
     news: { announce: async () => {}, listen: () => {} },
     placeLearner: async () => {},
     learnerPlaces: async () => new Map(),
+    cells: { report: async () => {}, recent: async () => [] },
     // One server owns the file: its own secret (in the state directory) is the shared one.
     sharedSecret: async (candidate) => candidate,
     close: async () => void db.close(),

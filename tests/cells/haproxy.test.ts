@@ -48,7 +48,8 @@ describe('cells behind HAProxy', () => {
 
   it('shares learners, their sessions and classes through PostgreSQL, whichever cell answers', async () => {
     const instructor = learnerOn('cell-1');
-    const made = await instructor.post('/api/classes', { title: 'Across cells', locale: 'en', lessons: ['virtualization/from-vms-to-containers'] });
+    // It starts now with three seats: the cells share them, two on cell-1 and one on cell-2.
+    const made = await instructor.post('/api/classes', { title: 'Across cells', locale: 'en', lessons: ['virtualization/from-vms-to-containers'], capacity: 3, startsAt: Date.now() });
     expect([made.status, made.headers.get('x-course-cell')]).toEqual([201, 'cell-1']);
     const { code, teach } = (await made.json()) as { code: string; teach: string };
     const token = teach.split('#')[1]!;
@@ -86,7 +87,10 @@ describe('cells behind HAProxy', () => {
     };
     expect(await ada()).toMatchObject({ nodes: 1, cell: 'cell-2' });
 
-    // Bo joins through cell-2 before any sandbox: he is sent to cell-1, where the class was made.
+    // Ada took cell-2's seat, so the class's warm seats left are on cell-1. Bo joins through cell-2 before
+    // having a sandbox: he is sent to cell-1, where a seat is ready for him.
+    const warmOn = async (cell: string) => Object.values((await cluster.query<{ warm: Record<string, number> }>('SELECT warm FROM cell_report WHERE cell = $1', [cell]))[0]?.warm ?? {}).reduce((sum, n) => sum + n, 0);
+    await until(async () => (await warmOn('cell-1')) === 2 && (await warmOn('cell-2')) === 0, 'two warm seats on cell-1, none on cell-2', 90_000);
     const bo = learnerOn('cell-2');
     expect((await bo.post('/api/session')).status).toBe(204);
     expect((await bo.post('/api/classes/join', { code, name: 'Bo' })).headers.get('x-course-cell')).toBe('cell-2');
