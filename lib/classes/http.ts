@@ -36,7 +36,7 @@ export interface ClassesDeps {
   /** Classes with a start time have their seats warmed ahead of it; without this, none are. */
   warmSeats?: Pick<WarmSeats, 'update' | 'seats'>;
   /** The other cells, on a course of several: their warm seats count on dashboards, and members are sent to them. */
-  cells?: Pick<CellDirectory, 'warmElsewhere' | 'warmestFor'> | null;
+  cells?: Pick<CellDirectory, 'openCells' | 'warmElsewhere' | 'warmestFor'> | null;
   now?: () => number;
 }
 
@@ -192,7 +192,9 @@ export function createClasses({ config, store, sandboxes, lessonsOf, sessionOf, 
     const { title, locale, lessons, hours, capacity = config.defaultCapacity, startsAt = null } = parsed.data;
     const t = messages[locale].classes.errors;
     if (!(await lessonsOf(locale, lessons))) throw new HttpError(400, t.lessonsNotInCourse);
-    if (capacity > config.maxCapacity) throw new HttpError(400, format(t.capacityTooLarge, { max: config.maxCapacity }));
+    // On a course of several cells, a class may fill all the open ones.
+    const maxCapacity = config.maxCapacity * (cells ? Math.max(1, (await cells.openCells()).length) : 1);
+    if (capacity > maxCapacity) throw new HttpError(400, format(t.capacityTooLarge, { max: maxCapacity }));
     // A minute's grace: a start time of "now" takes a moment to reach the server.
     if (startsAt !== null && (startsAt < now() - 60_000 || startsAt > now() + maxEndHours * 3_600_000)) throw new HttpError(400, t.startOutOfRange);
     // The hours count from the start, when there is one.
