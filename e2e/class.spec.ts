@@ -1,25 +1,15 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type BrowserContext } from '@playwright/test';
 import { loadConfig } from '../lib/server/config';
 import { Engine } from '../lib/sandbox/engine';
+import { classLesson, joinClass } from './class-helpers';
 import { e2eBase, e2eInstance } from './env';
 import { terminalText, typeCommand, waitForText } from './terminal-helpers';
 
-const lesson = '/en/virtualization/from-vms-to-containers';
 const config = loadConfig({ COURSE_INSTANCE: e2eInstance });
 const engine = Engine.connect(config.engine);
 
 /** The learner's session id, from the cookie their browser holds: their sandbox is named after it. */
 const sessionOf = async (context: BrowserContext) => (await context.cookies()).find((c) => c.name === 'course_session')?.value.split('.')[0];
-
-async function join(page: Page, code: string, name: string) {
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto(`/join/${code}`);
-  await expect(page.getByLabel('Class code')).toHaveValue(code);
-  await page.getByLabel('Your name').fill(name);
-  await page.getByRole('button', { name: 'Join' }).click();
-  await expect(page).toHaveURL(new RegExp(`${lesson}$`));
-  await expect(page.getByTestId('terminal-status')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
-}
 
 test('an instructor runs a class: learners join, the dashboard follows them live, the instructor watches read-only, pins and ends it', async ({ browser }) => {
   test.setTimeout(240_000);
@@ -45,8 +35,8 @@ test('an instructor runs a class: learners join, the dashboard follows them live
     await ann!.getByRole('button', { name: 'Join' }).click();
     await expect(ann!.getByTestId('form-error')).toContainText('No class has this code');
 
-    await join(ann!, code, 'Ann');
-    await join(bo!, code, 'Bo');
+    await joinClass(ann!, code, 'Ann');
+    await joinClass(bo!, code, 'Bo');
     const rows = teacher!.getByTestId('learner');
     await expect(rows).toHaveCount(2);
     await expect(teacher!.getByText('2 of 30 seats taken')).toBeVisible();
@@ -129,7 +119,7 @@ test('a full class says so', async ({ browser, request }) => {
     await page.getByLabel('Your name').fill(name);
     await page.getByRole('button', { name: 'Join' }).click();
     if (outcome) await expect(page.getByTestId('form-error')).toContainText(outcome);
-    else await expect(page).toHaveURL(new RegExp(`${lesson}$`));
+    else await expect(page).toHaveURL(new RegExp(`${classLesson}$`));
     await context.close();
   }
 });

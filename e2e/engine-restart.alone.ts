@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { en } from '../lib/i18n/en';
 import { OwnServer } from './own-server';
-import { openLessonTerminal, typeCommand, waitForText } from './terminal-helpers';
+import { openLessonTerminal, recordStatus, statusSeen, typeCommand, waitForText } from './terminal-helpers';
 
 // Restarting the engine stops every sandbox on it, so this runs alone, after the other browser tests
 // (playwright.alone.config.ts), with a server of its own and a warm pool that must come back too.
@@ -13,16 +13,6 @@ const restartEngine = () => {
   execFileSync('bash', ['scripts/engine/down.sh'], { stdio: 'ignore' });
   execFileSync('bash', ['scripts/engine/up.sh'], { stdio: 'ignore' });
 };
-
-/** Every text the terminal's status line shows from now on, kept in the page for the test to read. */
-async function recordStatus(page: Page) {
-  await page.evaluate(() => {
-    const status = document.querySelector('[data-testid="terminal-status"]')!;
-    const seen: string[] = ((window as unknown as { __statusSeen: string[] }).__statusSeen = []);
-    new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { subtree: true, childList: true, characterData: true });
-  });
-}
-const statusSeen = (page: Page) => page.evaluate(() => (window as unknown as { __statusSeen: string[] }).__statusSeen.join('\n'));
 
 test.afterAll(() => server.close());
 

@@ -20,3 +20,13 @@ export async function typeCommand(page: Page, command: string) {
   await page.keyboard.type(command);
   await page.keyboard.press('Enter');
 }
+
+/** Every text the terminal's status line shows from now on, kept in the page for the test to read. */
+export async function recordStatus(page: Page) {
+  await page.evaluate(() => {
+    const status = document.querySelector('[data-testid="terminal-status"]')!;
+    const seen: string[] = ((window as unknown as { __statusSeen: string[] }).__statusSeen = []);
+    new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { subtree: true, childList: true, characterData: true });
+  });
+}
+export const statusSeen = (page: Page) => page.evaluate(() => (window as unknown as { __statusSeen: string[] }).__statusSeen.join('\n'));

@@ -28,7 +28,8 @@ bash scripts/engine/remove-sandboxes.sh e2e-restart
 # once the test server is gone, so they go here, pass or fail.
 trap 'bash scripts/engine/remove-sandboxes.sh e2e' EXIT
 npx playwright test
-step "browser tests that restart the sandbox engine (alone: a restart stops every sandbox on it)"
-# The engine stops with no other learners' sandboxes on it, so its restart takes seconds.
+step "browser tests with servers of their own: two cells behind HAProxy, and a restart of the sandbox engine"
+# Run alone, after the others: a restart stops every sandbox on the engine, and takes seconds only when
+# no other learners' sandboxes are on it.
 bash scripts/engine/remove-sandboxes.sh e2e
 npx playwright test -c playwright.alone.config.ts

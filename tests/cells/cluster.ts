@@ -26,12 +26,13 @@ export class CellCluster {
     this.instances = cellNames.map((_, i) => `${name}-${i + 1}`);
   }
 
-  async start(settings: Record<string, string> = {}): Promise<void> {
+  /** `settings` go to both cells, `perCell` to one (such as a smaller capacity). */
+  async start(settings: Record<string, string> = {}, perCell: Partial<Record<CellName, Record<string, string>>> = {}): Promise<void> {
     const database = await scratchDatabase('cells');
     this.database = database;
     this.removeSandboxes();
-    cellNames.forEach((cell, i) => this.startCell(i, database.url, settings));
     mkdirSync('.state', { recursive: true });
+    cellNames.forEach((cell, i) => this.startCell(i, database.url, { ...settings, ...perCell[cell] }));
     // What HAProxy saw of the cells (up, down, drained), for a failure's reader.
     const log = openSync(`.state/${this.name}-haproxy.log`, 'w');
     const [one, two] = this.ports.cells;
@@ -96,7 +97,9 @@ export class CellCluster {
       COURSE_SANDBOX_POOL: '0',
       ...settings,
     };
-    this.children.set(cell, spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env: { ...process.env, ...env }, stdio: 'ignore' }));
+    // Its log, for a failure's reader.
+    const log = openSync(`.state/${instance}.log`, 'w');
+    this.children.set(cell, spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] }));
   }
 
   /** Sandboxes the cells started (and a previous run left), gone from the engine. */
