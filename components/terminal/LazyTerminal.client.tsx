@@ -1,32 +1,9 @@
 'use client';
 
 import { useEffect, useState, type ComponentType } from 'react';
-import { ensureSession } from '@/lib/client/session';
-import { TerminalConnection } from './connection';
-import { firstShown } from './tabs';
+import { terminalCode } from './early-start';
 import { Notice } from './Notice';
 import type { TerminalAppProps, TerminalWords } from './TerminalApp.client';
-
-/**
- * Begun when the page's code first runs in the browser, not after it has rendered: the session call
- * (which names this lesson, so the server starts the learner's sandbox at once) and the terminal's own
- * code load while React hydrates the page. The terminal's code stays out of the page's first bundle.
- */
-let earlyCode: ReturnType<typeof loadTerminalCode> | null = null;
-if (typeof window !== 'undefined') {
-  void ensureSession(location.pathname).catch(() => {});
-  earlyCode = loadTerminalCode();
-  // The panel (server-rendered) says how many machines the lesson has; the first shell's socket opens now.
-  const nodes = Number(document.querySelector<HTMLElement>('[data-testid="terminal-panel"]')?.dataset.nodes);
-  if (nodes >= 1) TerminalConnection.openEarly(firstShown(nodes));
-}
-
-function loadTerminalCode() {
-  return import('./TerminalApp.client').then((module) => {
-    performance.mark('course:terminal-code');
-    return module;
-  });
-}
 
 /** xterm and everything around it load beside the lesson, so the lesson page stays light. */
 export function LazyTerminal({ words, nodes, statePanel, title }: { words: TerminalWords; nodes: number; statePanel: boolean; title: string }) {
@@ -36,7 +13,7 @@ export function LazyTerminal({ words, nodes, statePanel, title }: { words: Termi
 
   useEffect(() => {
     let live = true;
-    (earlyCode ?? loadTerminalCode()).then(
+    terminalCode().then(
       (module) => live && setApp(() => module.TerminalApp),
       () => live && setFailed(true),
     );
