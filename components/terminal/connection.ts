@@ -241,7 +241,10 @@ export class TerminalConnection {
 
   private write(data: Uint8Array): void {
     this.unprocessed += data.length;
+    const fromShell = this.shellReady;
     this.events.output(data, () => {
+      // The shell's first screen is in the terminal: what waits for the prompt to be up may begin.
+      if (fromShell) markOnce('course:shell-drawn');
       this.unprocessed -= data.length;
       if (this.paused && this.unprocessed < flowLowWatermark) {
         this.paused = false;

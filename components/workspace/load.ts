@@ -14,8 +14,13 @@ export function loadWorkspace() {
   return loading;
 }
 
-/** The terminal marks this when its shell has started (components/terminal/connection.ts). */
-const shellReady = 'course:shell-ready';
+/**
+ * The terminal marks this when its shell's first output is drawn (components/terminal/connection.ts).
+ * The prompt may come in the next chunks, and idle time comes between them: the editor's code waits a
+ * moment more, since loading it any sooner holds up the prompt.
+ */
+const shellDrawn = 'course:shell-drawn';
+const afterDrawnMs = 2000;
 const idle = (run: () => void): (() => void) => {
   if ('requestIdleCallback' in window) {
     const id = requestIdleCallback(run, { timeout: 10_000 });
@@ -30,16 +35,17 @@ export function loadWhenIdle(loaded: () => void): () => void {
   let cancel = () => {};
   let live = true;
   const later = () => {
-    cancel = idle(() => {
-      void loadWorkspace()
-        .then((module) => {
-          if (live) loaded();
-          return module.preloadLanguages();
-        })
-        .catch(() => {});
-    });
+    const timer = setTimeout(() => (cancel = idle(load)), afterDrawnMs);
+    cancel = () => clearTimeout(timer);
   };
-  if (performance.getEntriesByName(shellReady).length) {
+  const load = () =>
+    void loadWorkspace()
+      .then((module) => {
+        if (live) loaded();
+        return module.preloadLanguages();
+      })
+      .catch(() => {});
+  if (performance.getEntriesByName(shellDrawn).length) {
     later();
     return () => {
       live = false;
@@ -47,7 +53,7 @@ export function loadWhenIdle(loaded: () => void): () => void {
     };
   }
   const observer = new PerformanceObserver((list) => {
-    if (!list.getEntriesByName(shellReady).length) return;
+    if (!list.getEntriesByName(shellDrawn).length) return;
     observer.disconnect();
     later();
   });
