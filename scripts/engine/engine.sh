@@ -34,6 +34,11 @@ if [ ! -c /dev/net/tun ]; then
 fi
 chmod 0666 /dev/net/tun
 
+# Every sandbox's root, and so every container started in any sandbox, is one host user (the remap range):
+# each container start takes a kernel key (runc's session keyring) from that user's quota. Debian's default
+# of 200 keys ran out at about 47 sandboxes, refusing new containers with "disk quota exceeded".
+sysctl -qw kernel.keys.maxkeys=20000 kernel.keys.maxbytes=2000000
+
 engine_up && exit 0
 
 # Bridged traffic between sandboxes must pass through iptables so the course firewall sees it.
