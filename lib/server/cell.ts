@@ -141,16 +141,14 @@ export class CellDirectory {
 
   /** Warm seats ready for the class on the other open cells. */
   async warmElsewhere(classId: string): Promise<number> {
-    const reports = await this.store.cells.recent(reportStandsMs);
-    return reports.filter((report) => report.open && report.cell !== this.name).reduce((sum, report) => sum + (report.warm[classId] ?? 0), 0);
+    return (await this.othersOpen()).reduce((sum, report) => sum + (report.warm[classId] ?? 0), 0);
   }
 
   /** The open cell with the most warm seats ready for the class: this one when it has as many as any; null when none has one. */
   async warmestFor(classId: string): Promise<string | null> {
-    const reports = (await this.store.cells.recent(reportStandsMs)).filter((report) => report.open && report.cell !== this.name);
     const here = (await this.isOpen()) ? (this.warm()[classId] ?? 0) : 0;
     let best = { cell: this.name, seats: here };
-    for (const report of reports) {
+    for (const report of await this.othersOpen()) {
       const seats = report.warm[classId] ?? 0;
       if (seats > best.seats) best = { cell: report.cell, seats };
     }
@@ -159,6 +157,11 @@ export class CellDirectory {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /** The other cells' reports that stand, of those open. */
+  private async othersOpen() {
+    return (await this.store.cells.recent(reportStandsMs)).filter((report) => report.open && report.cell !== this.name);
   }
 
   private async report() {
