@@ -4,8 +4,6 @@ import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 
 import { runEvent } from '@/lib/client/run-command';
 import { openFileEvent } from '@/lib/client/workspace-events';
 import { readSetting, writeSetting } from '@/lib/client/settings';
-// The terminal's early start runs with this component's code, the first of the lesson page's to run.
-import './terminal/early-start';
 
 const splitKey = 'lesson-split';
 const minSplit = 30;

@@ -42,6 +42,9 @@ test('the shell follows the size of the terminal panel', async ({ page }) => {
     return answer.exec(await terminalText(page))!.slice(1).map(Number);
   };
   const [rowsWide, colsWide] = await sizes();
+  // The page guessed the first shell's size before xterm loaded; the shell has the terminal's own.
+  const shown = await page.evaluate(() => window.__courseTerminal!.size());
+  expect([rowsWide, colsWide]).toEqual([shown.rows, shown.cols]);
   await page.setViewportSize({ width: 1100, height: 700 });
   await expect.poll(async () => (await sizes())[1], { timeout: 15_000 }).toBeLessThan(colsWide!);
   const [rowsSmall] = await sizes();

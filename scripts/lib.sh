@@ -35,7 +35,7 @@ ensure_engine() {
 # Rebuilds the site only when its sources changed since the last build.
 ensure_build() {
   local hash
-  hash=$(find app components lib content public scripts/build-content.ts next.config.mjs postcss.config.mjs tsconfig.json package-lock.json \
+  hash=$(find app components lib content public scripts/build-content.ts instrumentation-client.ts next.config.mjs postcss.config.mjs tsconfig.json package-lock.json \
     -type f -print0 2>/dev/null | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
   if [ "$(cat .next/source-hash 2>/dev/null)" != "$hash" ]; then
     step "building the course"

@@ -10,20 +10,12 @@ import { StatePanel, useDockerState } from './StatePanel.client';
 import { readSetting, writeSetting } from '@/lib/client/settings';
 import { firstTab, nodeName } from '@/lib/terminal-protocol';
 import { loadTabs, maxTabs, newTabId, tabsKey } from './tabs';
+import { fontSizeKey, fontSizes, loadFontSize } from './font';
 import { LazyWorkspace } from '@/components/workspace/LazyWorkspace.client';
 import { TerminalDrop } from '@/components/workspace/TerminalDrop.client';
 import { editorTabId, useEditorTab } from '@/components/workspace/useEditorTab';
 
-const fontSizeKey = 'terminal-font-size';
 const screenReaderKey = 'terminal-screen-reader';
-const minFontSize = 10;
-const maxFontSize = 24;
-const defaultFontSize = 14;
-
-function loadFontSize(): number {
-  const saved = Number(readSetting(fontSizeKey));
-  return saved >= minFontSize && saved <= maxFontSize ? saved : defaultFontSize;
-}
 
 const tabDomId = (id: string) => `terminal-tab-${id}`;
 
@@ -290,10 +282,10 @@ function TerminalFrame({
         )}
         <div className="ml-auto flex items-center gap-1">
           {/* The names start with what the buttons show, so "click A minus" works for voice control too. */}
-          <ToolButton label={`A− ${t.smaller}`} onClick={() => setFontSize((size) => Math.max(minFontSize, size - 1))} disabled={fontSize <= minFontSize}>
+          <ToolButton label={`A− ${t.smaller}`} onClick={() => setFontSize((size) => Math.max(fontSizes.min, size - 1))} disabled={fontSize <= fontSizes.min}>
             <span aria-hidden="true" className="text-xs font-semibold">A−</span>
           </ToolButton>
-          <ToolButton label={`A+ ${t.larger}`} onClick={() => setFontSize((size) => Math.min(maxFontSize, size + 1))} disabled={fontSize >= maxFontSize}>
+          <ToolButton label={`A+ ${t.larger}`} onClick={() => setFontSize((size) => Math.min(fontSizes.max, size + 1))} disabled={fontSize >= fontSizes.max}>
             <span aria-hidden="true" className="text-base font-semibold">A+</span>
           </ToolButton>
           <ToolButton label={t.screenReader} pressed={screenReader} onClick={() => setScreenReader((on) => !on)}>

@@ -12,6 +12,7 @@ import { emitCourseEvent } from '@/lib/client/course-events';
 import type { PublishedPort, SocketAddress } from '@/lib/terminal-protocol';
 import type { StateUpdate } from '@/lib/docker-state';
 import { TerminalConnection, type ConnectionEvents, type ConnectionState, type NodeChoice } from './connection';
+import { monospaceFamily } from './font';
 import { isMac, terminalKeys } from './keys';
 import { Notice } from './Notice';
 import { TroubleNotices, troubleTitle, withoutTrouble, withTrouble, type Troubles } from './TroubleNotice';
@@ -21,7 +22,7 @@ import { extendText, queuedText, warningText } from './status-text';
 declare global {
   interface Window {
     /** How browser tests read the terminal: xterm draws on a canvas-like grid that has no usable text in the DOM. */
-    __courseTerminal?: { text(): string };
+    __courseTerminal?: { text(): string; size(): { cols: number; rows: number } };
   }
 }
 
@@ -51,8 +52,6 @@ const theme: ITheme = {
   brightCyan: '#67e8f9',
   brightWhite: '#f8fafc',
 };
-
-const fontFamily = "ui-monospace, 'SFMono-Regular', 'DejaVu Sans Mono', 'Noto Sans Mono CJK KR', monospace";
 
 /** Only web links open, in a new tab that cannot reach back into the course. */
 function openLink(uri: string): void {
@@ -148,7 +147,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
   useEffect(() => {
     Terminal.strings.promptLabel = t.inputLabel;
     Terminal.strings.tooMuchOutput = t.tooMuchOutput;
-    const terminal = new Terminal({ fontSize, fontFamily, theme, screenReaderMode: screenReader, cursorBlink: !watch, disableStdin: !!watch, scrollback: 5000, linkHandler: { activate: (_event, uri) => openLink(uri) } });
+    const terminal = new Terminal({ fontSize, fontFamily: monospaceFamily, theme, screenReaderMode: screenReader, cursorBlink: !watch, disableStdin: !!watch, scrollback: 5000, linkHandler: { activate: (_event, uri) => openLink(uri) } });
     const fit = new FitAddon();
     terminal.loadAddon(fit);
     terminal.loadAddon(new WebLinksAddon((_event, uri) => openLink(uri)));
@@ -190,7 +189,7 @@ export function TerminalView({ tabId, node, initialCommand, t, fontSize, screenR
       focusFrame = requestAnimationFrame(() => terminal.focus());
     };
     if (!watch) window.addEventListener(runEvent, onRun);
-    const reader = { text: () => bufferText(terminal) };
+    const reader = { text: () => bufferText(terminal), size: () => ({ cols: terminal.cols, rows: terminal.rows }) };
     window.__courseTerminal = reader;
     const withdraw = terminalPresence.announce();
     if (autoFocus) terminal.focus();

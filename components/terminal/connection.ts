@@ -70,11 +70,16 @@ export class TerminalConnection {
 
   /**
    * Opens the socket of the shell the terminal will show first, as soon as the page's code runs: the
-   * server finds the sandbox and attaches the shell while xterm loads. Its size follows with the view.
+   * server finds the sandbox and starts the shell at `guess` while xterm loads; the view's real size
+   * follows at once. Without a guess the shell waits for the view's size.
    */
-  static openEarly(address: Omit<SocketAddress, 'size'>): void {
+  static openEarly(address: Omit<SocketAddress, 'size'>, guess: Size | null): void {
     const held = new HeldEvents();
     const connection = new TerminalConnection(address, held);
+    if (guess) {
+      connection.resize(guess);
+      connection.sizeGuessed = true;
+    }
     TerminalConnection.early = { connection, held };
     connection.connect();
   }
@@ -104,6 +109,8 @@ export class TerminalConnection {
   private awaitingPong = false;
   private size: Size | null = null;
   private sentSize: Size | null = null;
+  /** The size is the page's guess, not yet the view's: the view's first one goes at once. */
+  private sizeGuessed = false;
   private unprocessed = 0;
   private paused = false;
   private queue: Uint8Array[] = [];
@@ -146,8 +153,11 @@ export class TerminalConnection {
   resize(size: Size): void {
     this.size = { cols: clamp(size.cols, limits.maxCols), rows: clamp(size.rows, limits.maxRows) };
     clearTimeout(this.resizeTimer);
-    // The first size of a socket is what its shell waits for: it goes at once; later ones settle first.
-    if (!this.sentSize) this.sendSize();
+    // A socket's first size is what its shell waits for, and a view's first corrects the page's guess:
+    // those go at once; later ones settle first.
+    const first = !this.sentSize || this.sizeGuessed;
+    this.sizeGuessed = false;
+    if (first) this.sendSize();
     else this.resizeTimer = setTimeout(() => this.sendSize(), resizeDebounceMs);
   }
 

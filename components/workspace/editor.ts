@@ -16,6 +16,7 @@ import { EditorView, keymap } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
 import { format } from '@/lib/i18n/format';
+import { monospaceFamily } from '@/components/terminal/font';
 import { languageOf, type Language } from './language';
 import type { WorkspaceWords } from './words';
 
@@ -43,8 +44,6 @@ export interface EditorHandle {
   destroy(): void;
 }
 
-const fontFamily = "ui-monospace, 'SFMono-Regular', 'DejaVu Sans Mono', 'Noto Sans Mono CJK KR', monospace";
-
 /** Colours chosen for at least 4.5:1 against their background (WCAG AA), in both themes. */
 const palettes = {
   light: { focus: '#0284c7', background: '#ffffff', text: '#0f172a', gutter: '#f8fafc', gutterText: '#475569', activeLine: '#f1f5f9', selection: '#bfdbfe', tooltip: '#f8fafc', border: '#cbd5e1', keyword: '#6d28d9', string: '#047857', comment: '#57534e', number: '#b45309', property: '#1d4ed8', atom: '#be123c', meta: '#4338ca' },
@@ -58,7 +57,7 @@ function themeOf(dark: boolean): Extension {
       '&': { color: c.text, backgroundColor: c.background, height: '100%' },
       // Where the keyboard is, plainly: the same ring as the site's other controls.
       '&.cm-focused': { outline: `2px solid ${c.focus}`, outlineOffset: '-2px' },
-      '.cm-scroller': { fontFamily },
+      '.cm-scroller': { fontFamily: monospaceFamily },
       '.cm-content': { caretColor: c.text },
       '.cm-cursor, .cm-dropCursor': { borderLeftColor: c.text },
       '&.cm-focused .cm-selectionBackground, .cm-selectionBackground, .cm-content ::selection': { backgroundColor: c.selection },
@@ -68,7 +67,7 @@ function themeOf(dark: boolean): Extension {
       '.cm-tooltip': { backgroundColor: c.tooltip, color: c.text, border: `1px solid ${c.border}` },
       '.cm-tooltip-autocomplete ul li[aria-selected]': { backgroundColor: '#0369a1', color: '#ffffff' },
       '.cm-completionInfo, .cm-workspace-doc': { maxWidth: '28rem', whiteSpace: 'pre-wrap', padding: '4px 8px', fontFamily: 'inherit' },
-      '.cm-workspace-doc pre': { fontFamily, margin: '4px 0' },
+      '.cm-workspace-doc pre': { fontFamily: monospaceFamily, margin: '4px 0' },
       '.cm-workspace-doc a': { color: c.property },
       '.cm-diagnostic': { color: c.text },
       '.cm-panels': { backgroundColor: c.tooltip, color: c.text },
