@@ -3,12 +3,7 @@
 import { useEffect, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { runEvent } from '@/lib/client/run-command';
 import { openFileEvent } from '@/lib/client/workspace-events';
-import { readSetting, writeSetting } from '@/lib/client/settings';
-
-const splitKey = 'lesson-split';
-const minSplit = 30;
-const maxSplit = 75;
-const clamp = (value: number) => Math.min(maxSplit, Math.max(minSplit, value));
+import { clampSplit, savedSplit, saveSplit, splitLimits, splitVariable } from './lesson-split';
 
 interface Labels {
   lessonTab: string;
@@ -22,12 +17,13 @@ interface Labels {
  */
 export function LessonWorkspace({ lesson, terminal, labels, compact = false }: { lesson: ReactNode; terminal: ReactNode; labels: Labels; compact?: boolean }) {
   const [tab, setTab] = useState<'lesson' | 'terminal'>('lesson');
-  const [split, setSplit] = useState(58);
+  const [split, setSplit] = useState<number>(splitLimits.initial);
   const container = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    const saved = Number(readSetting(splitKey));
-    if (saved) setSplit(clamp(saved));
+    // The page's early start applied it to the element before hydration already (early-start.ts).
+    const saved = savedSplit();
+    if (saved) setSplit(saved);
   }, []);
 
   // A "Run" button in the lesson shows the terminal it types into; a file block, the editor beside it.
@@ -42,16 +38,16 @@ export function LessonWorkspace({ lesson, terminal, labels, compact = false }: {
   }, []);
 
   const commit = (value: number) => {
-    const next = clamp(value);
+    const next = clampSplit(value);
     setSplit(next);
-    writeSetting(splitKey, String(next));
+    saveSplit(next);
   };
 
   const tabClass = (active: boolean) =>
     `flex-1 py-2 text-sm font-medium border-b-2 ${active ? 'border-sky-600 text-sky-700 dark:text-sky-400' : 'border-transparent text-slate-500 dark:text-slate-400'}`;
 
   return (
-    <div ref={container} className={`flex flex-col lg:flex-row ${compact ? 'h-dvh' : 'h-[calc(100dvh-3.5rem)]'}`} style={{ '--split': `${split}%` } as CSSProperties}>
+    <div ref={container} data-lesson-workspace className={`flex flex-col lg:flex-row ${compact ? 'h-dvh' : 'h-[calc(100dvh-3.5rem)]'}`} style={{ [splitVariable]: `${split}%` } as CSSProperties}>
       <div role="tablist" className="flex border-b border-slate-200 lg:hidden dark:border-slate-800">
         {(['lesson', 'terminal'] as const).map((name) => (
           <button key={name} role="tab" type="button" aria-selected={tab === name} aria-controls={`pane-${name}`} className={tabClass(tab === name)} onClick={() => setTab(name)}>
@@ -67,8 +63,8 @@ export function LessonWorkspace({ lesson, terminal, labels, compact = false }: {
         aria-orientation="vertical"
         aria-label={labels.resizePanels}
         aria-valuenow={Math.round(split)}
-        aria-valuemin={minSplit}
-        aria-valuemax={maxSplit}
+        aria-valuemin={splitLimits.min}
+        aria-valuemax={splitLimits.max}
         tabIndex={0}
         data-testid="divider"
         className="hidden w-1.5 shrink-0 cursor-col-resize touch-none bg-slate-200 hover:bg-sky-400 focus:bg-sky-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 lg:block dark:bg-slate-800"

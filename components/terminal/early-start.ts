@@ -1,5 +1,6 @@
 import 'client-only';
 import { ensureSession } from '@/lib/client/session';
+import { savedSplit, splitVariable } from '@/components/lesson-split';
 import type { Size } from '@/lib/terminal-protocol';
 import { TerminalConnection } from './connection';
 import { loadFontSize, monospaceFamily } from './font';
@@ -49,6 +50,10 @@ function start(): void {
   void ensureSession(location.pathname).catch(() => {});
   earlyCode = loadTerminalCode();
   const nodes = Number(panel.dataset.nodes);
+  // The learner's own split is the terminal's width: applied now, not after hydration (which applies it
+  // again), so the guess below is right and the page does not shift once hydrated.
+  const split = savedSplit();
+  if (split) panel.closest<HTMLElement>('[data-lesson-workspace]')?.style.setProperty(splitVariable, `${split}%`);
   const area = panel.querySelector<HTMLElement>('[data-terminal-area]');
   if (nodes >= 1) TerminalConnection.openEarly(firstShown(nodes), area && guessSize(area));
 }
